@@ -1,0 +1,219 @@
+// The catalogue data model: provider (tracepoint system) -> event -> field.
+//
+// Three layers meet here:
+//  - a KernelSnapshot is what one kernel release's tracefs says (layouts only);
+//  - ProviderDoc / CommonFieldDocs are the curated documentation (YAML under
+//    catalogue/data/providers/), overlays have the same shape;
+//  - a Catalogue is the effective view for one release: layouts from the
+//    snapshot, descriptions, stability and hazards from the docs, with the
+//    precedence kernel-declared > vendor overlay > catalogue > default.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probity/stability.hpp"
+
+namespace probity::catalogue {
+
+using stability::Attributes;
+using stability::DependencyClass;
+using stability::Level;
+
+// ---------------------------------------------------------------- layouts
+
+// How the kernel stores a field in the event record.
+enum class FieldKind : std::uint8_t {
+  Integer,        // scalar integer (also enums, bools, pid_t, ...)
+  Pointer,        // a kernel or user address, recorded as an integer
+  Array,          // fixed-size array of non-char elements: "u8 saddr[4]"
+  String,         // fixed-size char array: "char comm[16]"
+  DynamicString,  // "__data_loc char[] name" (or __rel_loc)
+  DynamicArray,   // "__data_loc u64[] stack" (or __rel_loc)
+};
+std::string_view to_string(FieldKind kind);
+std::optional<FieldKind> parse_field_kind(std::string_view text);
+
+// One field exactly as the kernel's format file describes it.
+struct FieldLayout {
+  std::string name;          // "prev_pid"
+  std::string type;          // libtraceevent's type string: "pid_t", "char[16]", "__data_loc char[]"
+  std::uint32_t offset = 0;  // bytes from the start of the record
+  std::uint32_t size = 0;    // bytes (for __data_loc: the 4-byte descriptor)
+  bool is_signed = false;
+  FieldKind kind = FieldKind::Integer;
+  bool relative = false;     // __rel_loc rather than __data_loc
+
+  // "char prev_comm[16]", "__data_loc char[] name", "pid_t prev_pid".
+  std::string declaration() const;
+
+  friend bool operator==(const FieldLayout&, const FieldLayout&) = default;
+};
+
+// Stability a kernel declares for itself (kernel-patches/); absent otherwise.
+struct DeclaredStability {
+  std::optional<Level> name;
+  std::optional<Level> data;
+  std::optional<DependencyClass> dependency_class;
+
+  bool empty() const { return !name && !data && !dependency_class; }
+  friend bool operator==(const DeclaredStability&, const DeclaredStability&) = default;
+};
+
+struct EventLayout {
+  std::string system;                  // "sched"
+  std::string name;                    // "sched_switch"
+  std::vector<FieldLayout> fields;     // the event's own fields, common_* excluded, in format order
+  std::string module;                  // the module that defines it; "" when built in
+  DeclaredStability declared;          // from events/<system>/<event>/stability, if the kernel has one
+
+  friend bool operator==(const EventLayout&, const EventLayout&) = default;
+};
+
+// Everything one kernel release's tracefs says about its events.
+struct KernelSnapshot {
+  std::string release;                    // uname -r: "6.18.44-fc-v657"
+  std::string machine;                    // uname -m: "x86_64"
+  std::string source;                     // "live tracefs", "linux-image-6.1.0-31-amd64 6.1.128-1"
+  std::vector<FieldLayout> common_fields; // common_type, common_flags, ... shared by every event
+  std::vector<EventLayout> events;        // sorted by (system, name)
+
+  const EventLayout* find(std::string_view system, std::string_view name) const;
+};
+
+// ---------------------------------------------------------------- documentation
+
+// Where a YAML node came from, for diagnostics.
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+// A partial stability declaration: missing components inherit from the
+// enclosing declaration (field <- event <- provider <- default).
+struct StabilityDecl {
+  std::optional<Level> name;
+  std::optional<Level> data;
+  std::optional<DependencyClass> dependency_class;
+  std::string rationale;  // why; required wherever a stability is declared
+  SourceLocation where;
+
+  bool empty() const { return !name && !data && !dependency_class; }
+};
+
+enum class Hazard : std::uint8_t {
+  None,       // ordinary
+  Hot,        // very high event rate: needs -x allow=hot
+  Sensitive,  // exposes paths, payloads or other private data: needs -x allow=sensitive
+  Forbidden,  // must never be enabled, whatever the flags
+};
+std::string_view to_string(Hazard hazard);
+std::optional<Hazard> parse_hazard(std::string_view text);
+
+struct HazardDecl {
+  Hazard level = Hazard::None;
+  std::string reason;     // required unless level is None
+  std::string reference;  // required unless level is None: a URL or a document path
+};
+
+struct FieldDoc {
+  std::string name;
+  std::string description;
+  StabilityDecl stability;
+  SourceLocation where;
+};
+
+struct EventDoc {
+  std::string name;
+  std::string description;
+  StabilityDecl stability;
+  std::optional<HazardDecl> hazard;
+  std::vector<FieldDoc> fields;
+  SourceLocation where;
+};
+
+struct ProviderDoc {
+  std::string name;              // the tracepoint system
+  std::string description;
+  std::optional<Level> provider_stability;  // stability of the provider name itself
+  StabilityDecl stability;       // default for its events and fields
+  std::vector<std::string> references;
+  std::vector<EventDoc> events;
+  SourceLocation where;
+};
+
+// Documentation of the common_* fields every event record starts with.
+struct CommonFieldDocs {
+  std::vector<FieldDoc> fields;
+  SourceLocation where;
+};
+
+// ---------------------------------------------------------------- effective catalogue
+
+// Where an attribute component came from, highest precedence last.
+enum class AttributeSource : std::uint8_t { Default, Catalogue, Vendor, Kernel };
+std::string_view to_string(AttributeSource source);
+
+struct SourcedAttributes {
+  Attributes value;
+  // Source of name, data and class, in that order.
+  std::array<AttributeSource, 3> sources{AttributeSource::Default, AttributeSource::Default,
+                                         AttributeSource::Default};
+};
+
+// What an undocumented event or field is: Private/Private/Unknown.
+inline constexpr Attributes undocumented_attributes{Level::Private, Level::Private,
+                                                    DependencyClass::Unknown};
+
+struct Field {
+  FieldLayout layout;
+  bool documented = false;
+  std::string description;
+  SourcedAttributes stability;
+  std::string rationale;  // of the nearest declaration that set a component
+};
+
+struct Event {
+  std::string provider;
+  std::string name;
+  bool documented = false;
+  std::string description;
+  SourcedAttributes stability;
+  std::string rationale;
+  HazardDecl hazard;
+  std::string module;                 // "" when built in
+  std::vector<Field> fields;          // common_* excluded
+  std::vector<std::string> releases;  // every catalogued release that has this event
+
+  const Field* find_field(std::string_view field_name) const;
+};
+
+struct Provider {
+  std::string name;
+  bool documented = false;
+  std::string description;
+  Level provider_stability = Level::Private;
+  SourcedAttributes stability;
+  std::string rationale;
+  std::vector<std::string> references;
+  std::vector<Event> events;  // sorted by name
+};
+
+// The effective catalogue of one kernel release.
+struct Catalogue {
+  std::string release;
+  std::string machine;
+  std::string source;
+  std::vector<Field> common_fields;
+  std::vector<Provider> providers;  // sorted by name
+
+  const Provider* find_provider(std::string_view name) const;
+  const Event* find_event(std::string_view provider, std::string_view name) const;
+  std::size_t event_count() const;
+};
+
+}  // namespace probity::catalogue

@@ -1,0 +1,289 @@
+// kernels/<release>.yaml: one kernel release's event layouts.
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <tuple>
+#include <unordered_set>
+
+#include "probity/catalogue/yaml_io.hpp"
+#include "yaml_reader.hpp"
+
+namespace probity::catalogue {
+namespace {
+
+using yaml::Entry;
+using yaml::YamlDocument;
+
+constexpr std::array<std::string_view, 5> snapshot_keys{"release", "machine", "source",
+                                                        "common_fields", "events"};
+constexpr std::array<std::string_view, 3> event_keys{"fields", "module", "stability"};
+constexpr std::array<std::string_view, 7> field_keys{"name", "size",   "offset",  "signed",
+                                                     "kind", "type",   "relative"};
+constexpr std::array<std::string_view, 3> declared_stability_keys{"name", "data", "class"};
+
+constexpr std::string_view format_hint = "see \"kernels/<release>.yaml\" in docs/manual/catalogue-format.md";
+
+std::vector<std::string> field_kind_names() {
+  return {"integer", "pointer", "array", "string", "dynamic-string", "dynamic-array"};
+}
+
+// ---------------------------------------------------------------- reading
+
+std::optional<FieldLayout> read_field(YamlDocument& doc, const YAML::Node& node,
+                                      const std::string& path) {
+  if (!doc.expect_map(node, path, node)) return std::nullopt;
+  const std::vector<Entry> entries = doc.keyed_entries(node, path, field_keys);
+  FieldLayout field;
+  bool complete = true;
+  for (std::string_view required : {"name", "type", "offset", "size", "signed", "kind"}) {
+    if (doc.require(entries, required, node, path, std::string(format_hint)) == nullptr) {
+      complete = false;
+    }
+  }
+  for (const Entry& entry : entries) {
+    if (entry.key == "name") {
+      if (auto name = doc.read_string(entry)) field.name = std::move(*name); else complete = false;
+    } else if (entry.key == "type") {
+      if (auto type = doc.read_string(entry)) field.type = std::move(*type); else complete = false;
+    } else if (entry.key == "offset") {
+      if (auto offset = doc.read_uint32(entry)) field.offset = *offset; else complete = false;
+    } else if (entry.key == "size") {
+      if (auto size = doc.read_uint32(entry)) field.size = *size; else complete = false;
+    } else if (entry.key == "signed") {
+      if (auto is_signed = doc.read_bool(entry)) field.is_signed = *is_signed; else complete = false;
+    } else if (entry.key == "relative") {
+      if (auto relative = doc.read_bool(entry)) field.relative = *relative; else complete = false;
+    } else if (entry.key == "kind") {
+      const auto text = doc.read_string(entry);
+      const auto kind = text ? parse_field_kind(*text) : std::nullopt;
+      if (kind) {
+        field.kind = *kind;
+      } else {
+        if (text) {
+          doc.report(entry,
+                     yaml::with_suggestion("unknown field kind \"" + *text + "\"", *text,
+                                           field_kind_names()),
+                     "kinds: integer, pointer, array, string, dynamic-string, dynamic-array");
+        }
+        complete = false;
+      }
+    }
+  }
+  if (!complete) return std::nullopt;
+  return field;
+}
+
+std::vector<FieldLayout> read_fields(YamlDocument& doc, const Entry& entry) {
+  std::vector<FieldLayout> fields;
+  if (!doc.expect_sequence(entry.value, entry.path, entry.key_node)) return fields;
+  fields.reserve(entry.value.size());
+  std::unordered_set<std::string> names;
+  std::size_t index = 0;
+  for (const YAML::Node& item : entry.value) {
+    const std::string path = yaml::index_path(entry.path, index++);
+    auto field = read_field(doc, item, path);
+    if (!field) continue;
+    if (!names.insert(field->name).second) {
+      doc.report(item, path, "field \"" + field->name + "\" appears twice");
+      continue;
+    }
+    fields.push_back(std::move(*field));
+  }
+  return fields;
+}
+
+DeclaredStability read_declared_stability(YamlDocument& doc, const Entry& entry) {
+  DeclaredStability declared;
+  if (!doc.expect_map(entry.value, entry.path, entry.key_node)) return declared;
+  for (const Entry& component : doc.keyed_entries(entry.value, entry.path, declared_stability_keys)) {
+    if (component.key == "name") {
+      declared.name = doc.read_level(component);
+    } else if (component.key == "data") {
+      declared.data = doc.read_level(component);
+    } else {
+      declared.dependency_class = doc.read_class(component);
+    }
+  }
+  return declared;
+}
+
+void read_events(YamlDocument& doc, const Entry& events_entry, KernelSnapshot& snapshot) {
+  if (!doc.expect_map(events_entry.value, events_entry.path, events_entry.key_node)) return;
+  for (const Entry& system : doc.named_entries(events_entry.value, events_entry.path, "system")) {
+    if (!doc.expect_map(system.value, system.path, system.key_node)) continue;
+    for (const Entry& event_entry : doc.named_entries(system.value, system.path, "event")) {
+      if (!doc.expect_map(event_entry.value, event_entry.path, event_entry.key_node)) continue;
+      EventLayout event;
+      event.system = system.key;
+      event.name = event_entry.key;
+      const std::vector<Entry> entries =
+          doc.keyed_entries(event_entry.value, event_entry.path, event_keys);
+      doc.require(entries, "fields", event_entry.value, event_entry.path,
+                  "an event without fields of its own has \"fields: []\"");
+      for (const Entry& entry : entries) {
+        if (entry.key == "fields") {
+          event.fields = read_fields(doc, entry);
+        } else if (entry.key == "module") {
+          if (auto module = doc.read_string(entry)) event.module = std::move(*module);
+        } else {
+          event.declared = read_declared_stability(doc, entry);
+        }
+      }
+      snapshot.events.push_back(std::move(event));
+    }
+  }
+  std::sort(snapshot.events.begin(), snapshot.events.end(),
+            [](const EventLayout& a, const EventLayout& b) {
+              return std::tie(a.system, a.name) < std::tie(b.system, b.name);
+            });
+}
+
+// ---------------------------------------------------------------- writing
+
+void emit_field(YAML::Emitter& out, const FieldLayout& field) {
+  out << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << field.name;
+  out << YAML::Key << "type" << YAML::Value << field.type;
+  out << YAML::Key << "offset" << YAML::Value << field.offset;
+  out << YAML::Key << "size" << YAML::Value << field.size;
+  out << YAML::Key << "signed" << YAML::Value << field.is_signed;
+  out << YAML::Key << "kind" << YAML::Value << std::string(to_string(field.kind));
+  if (field.relative) out << YAML::Key << "relative" << YAML::Value << true;
+  out << YAML::EndMap;
+}
+
+void emit_fields(YAML::Emitter& out, const std::vector<FieldLayout>& fields) {
+  if (fields.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (const FieldLayout& field : fields) emit_field(out, field);
+  out << YAML::EndSeq;
+}
+
+void emit_declared(YAML::Emitter& out, const DeclaredStability& declared) {
+  out << YAML::Flow << YAML::BeginMap;
+  if (declared.name) {
+    out << YAML::Key << "name" << YAML::Value << std::string(stability::to_string(*declared.name));
+  }
+  if (declared.data) {
+    out << YAML::Key << "data" << YAML::Value << std::string(stability::to_string(*declared.data));
+  }
+  if (declared.dependency_class) {
+    out << YAML::Key << "class" << YAML::Value
+        << std::string(stability::to_string(*declared.dependency_class));
+  }
+  out << YAML::EndMap;
+}
+
+std::string emit_snapshot(const KernelSnapshot& snapshot) {
+  std::vector<const EventLayout*> events;
+  events.reserve(snapshot.events.size());
+  for (const EventLayout& event : snapshot.events) events.push_back(&event);
+  std::sort(events.begin(), events.end(), [](const EventLayout* a, const EventLayout* b) {
+    return std::tie(a->system, a->name) < std::tie(b->system, b->name);
+  });
+
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << YAML::Comment("Written by `probity catalogue harvest`; do not edit by hand.");
+  out << YAML::Newline;
+  out << YAML::BeginMap;
+  out << YAML::Key << "release" << YAML::Value << snapshot.release;
+  out << YAML::Key << "machine" << YAML::Value << snapshot.machine;
+  out << YAML::Key << "source" << YAML::Value << snapshot.source;
+  out << YAML::Key << "common_fields" << YAML::Value;
+  emit_fields(out, snapshot.common_fields);
+  out << YAML::Key << "events" << YAML::Value;
+  if (events.empty()) {
+    out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+  } else {
+    out << YAML::BeginMap;
+    for (std::size_t i = 0; i < events.size();) {
+      const std::string& system = events[i]->system;
+      out << YAML::Key << system << YAML::Value << YAML::BeginMap;
+      for (; i < events.size() && events[i]->system == system; ++i) {
+        const EventLayout& event = *events[i];
+        out << YAML::Key << event.name << YAML::Value << YAML::BeginMap;
+        if (!event.module.empty()) out << YAML::Key << "module" << YAML::Value << event.module;
+        if (!event.declared.empty()) {
+          out << YAML::Key << "stability" << YAML::Value;
+          emit_declared(out, event.declared);
+        }
+        out << YAML::Key << "fields" << YAML::Value;
+        emit_fields(out, event.fields);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  if (!out.good()) {
+    throw CatalogueError({Diagnostic{{}, "", "cannot write the snapshot as YAML: " + out.GetLastError(), ""}});
+  }
+  std::string text = out.c_str();
+  text += '\n';
+  return text;
+}
+
+}  // namespace
+
+KernelSnapshot load_snapshot(const std::filesystem::path& file) {
+  YamlDocument doc(file);
+  KernelSnapshot snapshot;
+  try {
+    if (doc.parse()) {
+      const YAML::Node& root = doc.root();
+      const std::vector<Entry> entries = doc.keyed_entries(root, "", snapshot_keys);
+      for (std::string_view required : snapshot_keys) {
+        doc.require(entries, required, root, "", std::string(format_hint));
+      }
+      for (const Entry& entry : entries) {
+        if (entry.key == "release") {
+          if (auto release = doc.read_text(entry)) snapshot.release = std::move(*release);
+        } else if (entry.key == "machine") {
+          if (auto machine = doc.read_string(entry)) snapshot.machine = std::move(*machine);
+        } else if (entry.key == "source") {
+          if (auto source = doc.read_string(entry)) snapshot.source = std::move(*source);
+        } else if (entry.key == "common_fields") {
+          snapshot.common_fields = read_fields(doc, entry);
+        } else {
+          read_events(doc, entry, snapshot);
+        }
+      }
+    }
+  } catch (const YAML::Exception& exception) {
+    // Defensive: the reader checks node types before every access.
+    doc.report(doc.file_location(), "", std::string("unexpected YAML error: ") + exception.what());
+  }
+  if (doc.has_errors()) throw CatalogueError(doc.take_diagnostics());
+  return snapshot;
+}
+
+void write_snapshot(const KernelSnapshot& snapshot, const std::filesystem::path& file) {
+  const std::string text = emit_snapshot(snapshot);
+  // Write beside the target and rename, so a failed write never leaves half a snapshot.
+  std::filesystem::path temporary = file;
+  temporary += ".tmp";
+  const auto fail = [&](const std::string& what) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw CatalogueError({Diagnostic{{file.string(), 0, 0}, "", what, ""}});
+  };
+  {
+    std::ofstream output(temporary, std::ios::binary | std::ios::trunc);
+    if (!output) fail(std::string("cannot create the file: ") + std::strerror(errno));
+    output.write(text.data(), static_cast<std::streamsize>(text.size()));
+    output.flush();
+    if (!output) fail(std::string("cannot write the file: ") + std::strerror(errno));
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, file, error);
+  if (error) fail("cannot replace the file: " + error.message());
+}
+
+}  // namespace probity::catalogue

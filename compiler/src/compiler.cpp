@@ -1,0 +1,1 @@
+#include "probity/compiler.hpp"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every package Probity needs to build, test and run, from Debian.
+# Idempotent: when everything is already installed it does nothing, offline.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libtraceevent-dev libtracefs-dev libyaml-cpp-dev
+  bison flex
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root (sudo $0)" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
