@@ -1,0 +1,680 @@
+// The catalogue index: a versioned, checksummed binary file holding the
+// effective catalogue of every catalogued release.
+//
+// Layout (all integers little-endian):
+//
+//   header   magic "PRBTYIDX", u32 format version, u32 reserved (0),
+//            u64 file size, u32 string table offset, u32 string table size,
+//            u32 directory offset, u32 directory size, u32 content-hash string
+//   strings  u32 count, then count x (u32 length, bytes): every string once
+//   releases one blob per release (see Encoder::catalogue), strings by id
+//   directory u32 count, then count x (u32 release string, u32 offset, u32 size)
+//   trailer  u64 FNV-1a 64 of every byte before it
+//
+// Index::open reads the file, checks header, size and checksum, and decodes the
+// string table and directory; Index::load decodes only the requested release.
+// Every read is bounds-checked, so a corrupt file is an IndexError, not a crash.
+#include "probity/catalogue/index.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+
+namespace probity::catalogue {
+namespace {
+
+constexpr std::string_view magic{"PRBTYIDX"};
+constexpr std::uint32_t format_version = 1;
+constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 4 * 5;
+constexpr std::size_t trailer_size = 8;
+
+constexpr std::uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
+constexpr std::uint64_t fnv_prime = 0x100000001b3ULL;
+
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = fnv_offset_basis) {
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= fnv_prime;
+  }
+  return hash;
+}
+
+std::string rebuild_hint(const std::filesystem::path& file) {
+  return "rebuild it with: probity catalogue build --source catalogue/data -o " + file.string();
+}
+
+[[noreturn]] void fail(const std::filesystem::path& file, const std::string& what) {
+  throw IndexError("catalogue index " + file.string() + ": " + what + "; " + rebuild_hint(file));
+}
+
+// ---------------------------------------------------------------- encoding
+
+class StringTable {
+ public:
+  std::uint32_t id(const std::string& text) {
+    const auto [it, inserted] = ids_.try_emplace(text, static_cast<std::uint32_t>(strings_.size()));
+    if (inserted) strings_.push_back(&it->first);
+    return it->second;
+  }
+  const std::vector<const std::string*>& strings() const { return strings_; }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> ids_;
+  std::vector<const std::string*> strings_;  // in id order; point into ids_ (node-stable)
+};
+
+class Encoder {
+ public:
+  explicit Encoder(StringTable& strings) : strings_(strings) {}
+
+  void u8(std::uint8_t value) { bytes_.push_back(static_cast<char>(value)); }
+  void u32(std::uint32_t value) {
+    for (int shift = 0; shift < 32; shift += 8) u8(static_cast<std::uint8_t>(value >> shift));
+  }
+  void u64(std::uint64_t value) {
+    for (int shift = 0; shift < 64; shift += 8) u8(static_cast<std::uint8_t>(value >> shift));
+  }
+  void count(std::size_t value) { u32(checked_u32(value, "a list")); }
+  void str(const std::string& text) { u32(strings_.id(text)); }
+  void flag(bool value) { u8(value ? 1 : 0); }
+  template <typename Enum>
+  void enumeration(Enum value) {
+    u8(static_cast<std::uint8_t>(value));
+  }
+
+  void attributes(const SourcedAttributes& attributes) {
+    enumeration(attributes.value.name);
+    enumeration(attributes.value.data);
+    enumeration(attributes.value.dependency_class);
+    for (const AttributeSource source : attributes.sources) enumeration(source);
+  }
+
+  void field(const Field& field) {
+    str(field.layout.name);
+    str(field.layout.type);
+    u32(field.layout.offset);
+    u32(field.layout.size);
+    flag(field.layout.is_signed);
+    enumeration(field.layout.kind);
+    flag(field.layout.relative);
+    flag(field.documented);
+    str(field.description);
+    attributes(field.stability);
+    str(field.rationale);
+  }
+
+  void fields(const std::vector<Field>& fields) {
+    count(fields.size());
+    for (const Field& each : fields) field(each);
+  }
+
+  void strings(const std::vector<std::string>& list) {
+    count(list.size());
+    for (const std::string& each : list) str(each);
+  }
+
+  void event(const Event& event) {
+    str(event.provider);
+    str(event.name);
+    flag(event.documented);
+    str(event.description);
+    attributes(event.stability);
+    str(event.rationale);
+    enumeration(event.hazard.level);
+    str(event.hazard.reason);
+    str(event.hazard.reference);
+    str(event.module);
+    fields(event.fields);
+    strings(event.releases);
+  }
+
+  void provider(const Provider& provider) {
+    str(provider.name);
+    flag(provider.documented);
+    str(provider.description);
+    enumeration(provider.provider_stability);
+    attributes(provider.stability);
+    str(provider.rationale);
+    strings(provider.references);
+    count(provider.events.size());
+    for (const Event& each : provider.events) event(each);
+  }
+
+  void catalogue(const Catalogue& catalogue) {
+    str(catalogue.release);
+    str(catalogue.machine);
+    str(catalogue.source);
+    fields(catalogue.common_fields);
+    count(catalogue.providers.size());
+    for (const Provider& each : catalogue.providers) provider(each);
+  }
+
+  std::string& bytes() { return bytes_; }
+
+  static std::uint32_t checked_u32(std::size_t value, const char* what) {
+    if (value > std::numeric_limits<std::uint32_t>::max()) {
+      throw IndexError(std::string("catalogue index: ") + what + " is too large for the index format");
+    }
+    return static_cast<std::uint32_t>(value);
+  }
+
+ private:
+  StringTable& strings_;
+  std::string bytes_;
+};
+
+// ---------------------------------------------------------------- decoding
+
+// Reads little-endian values from a byte range, failing with an IndexError
+// that names the file on any out-of-range read or value.
+class Cursor {
+ public:
+  Cursor(std::string_view bytes, const std::filesystem::path& file,
+         const std::vector<std::string_view>* strings = nullptr)
+      : bytes_(bytes), file_(file), strings_(strings) {}
+
+  std::size_t remaining() const { return bytes_.size() - position_; }
+  bool at_end() const { return position_ == bytes_.size(); }
+
+  std::uint8_t u8() {
+    need(1);
+    return static_cast<std::uint8_t>(bytes_[position_++]);
+  }
+  std::uint32_t u32() {
+    need(4);
+    std::uint32_t value = 0;
+    for (int shift = 0; shift < 32; shift += 8) {
+      value |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes_[position_++])) << shift;
+    }
+    return value;
+  }
+  std::uint64_t u64() {
+    need(8);
+    std::uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 8) {
+      value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes_[position_++])) << shift;
+    }
+    return value;
+  }
+  std::string_view raw(std::size_t length) {
+    need(length);
+    const std::string_view view = bytes_.substr(position_, length);
+    position_ += length;
+    return view;
+  }
+  // A list length, checked against what is left so garbage cannot make us
+  // reserve gigabytes: every element takes at least `minimum_element_size` bytes.
+  std::size_t count(std::size_t minimum_element_size) {
+    const std::uint32_t value = u32();
+    if (static_cast<std::uint64_t>(value) * minimum_element_size > remaining()) {
+      corrupt("a list of " + std::to_string(value) + " entries runs past the end of its section");
+    }
+    return value;
+  }
+  bool flag() {
+    const std::uint8_t value = u8();
+    if (value > 1) corrupt("a boolean holds " + std::to_string(value));
+    return value == 1;
+  }
+  template <typename Enum>
+  Enum enumeration(Enum last, const char* what) {
+    const std::uint8_t value = u8();
+    if (value > static_cast<std::uint8_t>(last)) {
+      corrupt(std::string("invalid ") + what + " " + std::to_string(value));
+    }
+    return static_cast<Enum>(value);
+  }
+  std::string str() {
+    const std::uint32_t id = u32();
+    if (strings_ == nullptr || id >= strings_->size()) {
+      corrupt("string id " + std::to_string(id) + " is outside the string table");
+    }
+    return std::string((*strings_)[id]);
+  }
+
+  SourcedAttributes attributes() {
+    SourcedAttributes result;
+    result.value.name = enumeration(Level::Standard, "stability level");
+    result.value.data = enumeration(Level::Standard, "stability level");
+    result.value.dependency_class = enumeration(DependencyClass::Common, "dependency class");
+    for (AttributeSource& source : result.sources) {
+      source = enumeration(AttributeSource::Kernel, "attribute source");
+    }
+    return result;
+  }
+
+  static constexpr std::size_t field_size = 4 * 4 + 4 + 6 + 4 + 4;
+  Field field() {
+    Field result;
+    result.layout.name = str();
+    result.layout.type = str();
+    result.layout.offset = u32();
+    result.layout.size = u32();
+    result.layout.is_signed = flag();
+    result.layout.kind = enumeration(FieldKind::DynamicArray, "field kind");
+    result.layout.relative = flag();
+    result.documented = flag();
+    result.description = str();
+    result.stability = attributes();
+    result.rationale = str();
+    return result;
+  }
+
+  std::vector<Field> fields() {
+    std::vector<Field> result(count(field_size));
+    for (Field& each : result) each = field();
+    return result;
+  }
+
+  std::vector<std::string> strings() {
+    std::vector<std::string> result(count(4));
+    for (std::string& each : result) each = str();
+    return result;
+  }
+
+  static constexpr std::size_t event_size = 4 * 2 + 1 + 4 + 6 + 4 + 1 + 4 * 3 + 4 + 4;
+  Event event() {
+    Event result;
+    result.provider = str();
+    result.name = str();
+    result.documented = flag();
+    result.description = str();
+    result.stability = attributes();
+    result.rationale = str();
+    result.hazard.level = enumeration(Hazard::Forbidden, "hazard");
+    result.hazard.reason = str();
+    result.hazard.reference = str();
+    result.module = str();
+    result.fields = fields();
+    result.releases = strings();
+    return result;
+  }
+
+  static constexpr std::size_t provider_size = 4 + 1 + 4 + 1 + 6 + 4 + 4 + 4;
+  Provider provider() {
+    Provider result;
+    result.name = str();
+    result.documented = flag();
+    result.description = str();
+    result.provider_stability = enumeration(Level::Standard, "stability level");
+    result.stability = attributes();
+    result.rationale = str();
+    result.references = strings();
+    result.events.resize(count(event_size));
+    for (Event& each : result.events) each = event();
+    return result;
+  }
+
+  Catalogue catalogue() {
+    Catalogue result;
+    result.release = str();
+    result.machine = str();
+    result.source = str();
+    result.common_fields = fields();
+    result.providers.resize(count(provider_size));
+    for (Provider& each : result.providers) each = provider();
+    return result;
+  }
+
+  [[noreturn]] void corrupt(const std::string& what) const { fail(file_, "corrupt: " + what); }
+
+ private:
+  void need(std::size_t length) const {
+    if (length > remaining()) corrupt("a record runs past the end of its section");
+  }
+
+  std::string_view bytes_;
+  std::size_t position_ = 0;
+  const std::filesystem::path& file_;
+  const std::vector<std::string_view>* strings_;
+};
+
+// Orders release names as versions: digit runs compare numerically, so
+// "6.1.0" < "6.9.0" < "6.12.0".
+bool version_less(std::string_view a, std::string_view b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (is_digit(a[i]) && is_digit(b[j])) {
+      std::size_t i_end = i;
+      std::size_t j_end = j;
+      while (i_end < a.size() && is_digit(a[i_end])) ++i_end;
+      while (j_end < b.size() && is_digit(b[j_end])) ++j_end;
+      std::string_view a_digits = a.substr(i, i_end - i);
+      std::string_view b_digits = b.substr(j, j_end - j);
+      while (a_digits.size() > 1 && a_digits.front() == '0') a_digits.remove_prefix(1);
+      while (b_digits.size() > 1 && b_digits.front() == '0') b_digits.remove_prefix(1);
+      if (a_digits.size() != b_digits.size()) return a_digits.size() < b_digits.size();
+      if (a_digits != b_digits) return a_digits < b_digits;
+      i = i_end;
+      j = j_end;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+  return a < b;
+}
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::string read_index_file(const std::filesystem::path& file) {
+  const FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    const int error = errno;
+    if (error == ENOENT) {
+      throw IndexError("catalogue index " + file.string() + " does not exist; build it with: " +
+                       "probity catalogue build --source catalogue/data -o " + file.string() +
+                       " (a build of the source tree does this)");
+    }
+    fail(file, std::string("cannot open: ") + std::strerror(error));
+  }
+  struct stat status{};
+  if (::fstat(fd.get(), &status) != 0) fail(file, std::string("cannot stat: ") + std::strerror(errno));
+  if (!S_ISREG(status.st_mode)) fail(file, "not a regular file");
+
+  std::string bytes(static_cast<std::size_t>(status.st_size), '\0');
+  std::size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t got = ::read(fd.get(), bytes.data() + filled, bytes.size() - filled);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      fail(file, std::string("cannot read: ") + std::strerror(errno));
+    }
+    if (got == 0) {
+      bytes.resize(filled);  // shrank while we read; the size check below reports it
+      break;
+    }
+    filled += static_cast<std::size_t>(got);
+  }
+  return bytes;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- writing
+
+void write_index(const std::vector<Catalogue>& catalogues, const std::string& content_hash,
+                 const std::filesystem::path& file) {
+  StringTable strings;
+  const std::uint32_t hash_id = strings.id(content_hash);
+
+  struct Blob {
+    std::uint32_t release;
+    std::string bytes;
+  };
+  std::vector<Blob> blobs;
+  for (const Catalogue& catalogue : catalogues) {
+    for (const Blob& existing : blobs) {
+      if (*strings.strings()[existing.release] == catalogue.release) {
+        throw IndexError("catalogue index " + file.string() + ": release " + catalogue.release +
+                         " is given twice");
+      }
+    }
+    Encoder encoder(strings);
+    encoder.catalogue(catalogue);
+    blobs.push_back({strings.id(catalogue.release), std::move(encoder.bytes())});
+  }
+
+  Encoder table(strings);
+  table.count(strings.strings().size());
+  for (const std::string* text : strings.strings()) {
+    table.count(text->size());
+    table.bytes() += *text;
+  }
+
+  Encoder out(strings);
+  std::string& bytes = out.bytes();
+  bytes.append(magic);
+  out.u32(format_version);
+  out.u32(0);
+  const std::size_t file_size_at = bytes.size();
+  out.u64(0);  // patched below
+  const std::size_t offsets_at = bytes.size();
+  out.u32(0);  // string table offset, size; directory offset, size: patched below
+  out.u32(0);
+  out.u32(0);
+  out.u32(0);
+  out.u32(hash_id);
+
+  const std::size_t table_offset = bytes.size();
+  bytes += table.bytes();
+  std::vector<std::pair<std::size_t, std::size_t>> placed;
+  for (const Blob& blob : blobs) {
+    placed.emplace_back(bytes.size(), blob.bytes.size());
+    bytes += blob.bytes;
+  }
+  const std::size_t directory_offset = bytes.size();
+  out.count(blobs.size());
+  for (std::size_t i = 0; i < blobs.size(); ++i) {
+    out.u32(blobs[i].release);
+    out.u32(Encoder::checked_u32(placed[i].first, "the index"));
+    out.u32(Encoder::checked_u32(placed[i].second, "a release"));
+  }
+  const std::size_t directory_size = bytes.size() - directory_offset;
+
+  const auto patch = [&](std::size_t at, std::uint64_t value, int width) {
+    for (int i = 0; i < width; ++i) bytes[at + static_cast<std::size_t>(i)] = static_cast<char>(value >> (8 * i));
+  };
+  patch(file_size_at, bytes.size() + trailer_size, 8);
+  patch(offsets_at, Encoder::checked_u32(table_offset, "the index"), 4);
+  patch(offsets_at + 4, Encoder::checked_u32(table.bytes().size(), "the string table"), 4);
+  patch(offsets_at + 8, Encoder::checked_u32(directory_offset, "the index"), 4);
+  patch(offsets_at + 12, Encoder::checked_u32(directory_size, "the directory"), 4);
+  out.u64(fnv1a(bytes));
+
+  // Write beside the target and rename, so a reader never sees half a file.
+  std::filesystem::path temporary = file;
+  temporary += ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);
+    if (!stream) {
+      throw IndexError("cannot write catalogue index " + temporary.string() + ": " +
+                       std::strerror(errno));
+    }
+    stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    stream.close();
+    if (!stream) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw IndexError("cannot write catalogue index " + temporary.string() + ": " +
+                       std::strerror(errno));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, file, error);
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw IndexError("cannot write catalogue index " + file.string() + ": " + error.message());
+  }
+}
+
+// ---------------------------------------------------------------- reading
+
+struct Index::Impl {
+  struct Entry {
+    std::string release;
+    std::size_t offset;
+    std::size_t size;
+  };
+
+  std::filesystem::path file;
+  std::string bytes;  // the whole file; `strings` points into it
+  std::vector<std::string_view> strings;
+  std::string content_hash;
+  std::vector<Entry> directory;  // sorted by release as a version
+};
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() = default;
+Index::Index(Index&&) noexcept = default;
+Index& Index::operator=(Index&&) noexcept = default;
+
+Index Index::open(const std::filesystem::path& file) {
+  auto impl = std::make_unique<Impl>();
+  impl->file = file;
+  impl->bytes = read_index_file(file);
+  const std::string_view bytes = impl->bytes;
+
+  if (bytes.empty()) fail(file, "the file is empty");
+  if (bytes.substr(0, std::min(bytes.size(), magic.size())) != magic.substr(0, std::min(bytes.size(), magic.size()))) {
+    fail(file, "not a probity catalogue index (bad magic number)");
+  }
+  if (bytes.size() < header_size + trailer_size) {
+    fail(file, "truncated: " + std::to_string(bytes.size()) + " bytes is shorter than the header");
+  }
+  Cursor header(bytes.substr(0, header_size), file);
+  header.raw(magic.size());
+  const std::uint32_t version = header.u32();
+  if (version != format_version) {
+    fail(file, "format version " + std::to_string(version) + ", but this probity reads version " +
+                   std::to_string(format_version));
+  }
+  header.u32();
+  const std::uint64_t recorded_size = header.u64();
+  if (recorded_size != bytes.size()) {
+    fail(file, (recorded_size > bytes.size() ? "truncated: " : "trailing bytes: ") +
+                   std::to_string(bytes.size()) + " bytes, but the header says " +
+                   std::to_string(recorded_size));
+  }
+  const std::string_view body = bytes.substr(0, bytes.size() - trailer_size);
+  Cursor trailer(bytes.substr(body.size()), file);
+  if (trailer.u64() != fnv1a(body)) fail(file, "checksum mismatch (the file is corrupt)");
+
+  const std::uint32_t table_offset = header.u32();
+  const std::uint32_t table_size = header.u32();
+  const std::uint32_t directory_offset = header.u32();
+  const std::uint32_t directory_size = header.u32();
+  const std::uint32_t hash_id = header.u32();
+  const auto section = [&](std::uint32_t offset, std::uint32_t size, const char* what) {
+    if (offset < header_size || offset > body.size() || size > body.size() - offset) {
+      fail(file, std::string("corrupt: the ") + what + " lies outside the file");
+    }
+    return body.substr(offset, size);
+  };
+
+  Cursor table(section(table_offset, table_size, "string table"), file);
+  impl->strings.resize(table.count(4));
+  for (std::string_view& text : impl->strings) text = table.raw(table.u32());
+  if (!table.at_end()) table.corrupt("bytes after the string table");
+
+  Cursor directory(section(directory_offset, directory_size, "release directory"), file,
+                   &impl->strings);
+  if (hash_id >= impl->strings.size()) fail(file, "corrupt: the content hash is outside the string table");
+  impl->content_hash = std::string(impl->strings[hash_id]);
+  impl->directory.resize(directory.count(12));
+  for (Impl::Entry& entry : impl->directory) {
+    entry.release = directory.str();
+    entry.offset = directory.u32();
+    entry.size = directory.u32();
+    section(static_cast<std::uint32_t>(entry.offset), static_cast<std::uint32_t>(entry.size),
+            "data of a release");
+  }
+  if (!directory.at_end()) directory.corrupt("bytes after the release directory");
+  std::sort(impl->directory.begin(), impl->directory.end(),
+            [](const Impl::Entry& a, const Impl::Entry& b) { return version_less(a.release, b.release); });
+  return Index(std::move(impl));
+}
+
+const std::string& Index::content_hash() const { return impl_->content_hash; }
+
+std::vector<std::string> Index::releases() const {
+  std::vector<std::string> result;
+  result.reserve(impl_->directory.size());
+  for (const Impl::Entry& entry : impl_->directory) result.push_back(entry.release);
+  return result;
+}
+
+bool Index::has_release(const std::string& release) const {
+  return std::any_of(impl_->directory.begin(), impl_->directory.end(),
+                     [&](const Impl::Entry& entry) { return entry.release == release; });
+}
+
+Catalogue Index::load(const std::string& release) const {
+  const auto entry = std::find_if(impl_->directory.begin(), impl_->directory.end(),
+                                  [&](const Impl::Entry& each) { return each.release == release; });
+  if (entry == impl_->directory.end()) {
+    std::string known;
+    for (const Impl::Entry& each : impl_->directory) known += (known.empty() ? "" : ", ") + each.release;
+    throw IndexError("catalogue index " + impl_->file.string() + " has no release \"" + release +
+                     "\"; catalogued: " + (known.empty() ? "none" : known));
+  }
+  Cursor cursor(std::string_view(impl_->bytes).substr(entry->offset, entry->size), impl_->file,
+                &impl_->strings);
+  Catalogue catalogue = cursor.catalogue();
+  if (!cursor.at_end()) cursor.corrupt("bytes after the catalogue of " + release);
+  if (catalogue.release != release) {
+    cursor.corrupt("the directory entry " + release + " holds release " + catalogue.release);
+  }
+  return catalogue;
+}
+
+// ---------------------------------------------------------------- source hash
+
+std::string hash_sources(const std::filesystem::path& root) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(root, error)) {
+    throw IndexError("catalogue source directory " + root.string() + " does not exist or is not a directory");
+  }
+  std::vector<std::filesystem::path> files;
+  for (std::filesystem::recursive_directory_iterator it(root, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->is_regular_file(error) && it->path().extension() == ".yaml") {
+      files.push_back(std::filesystem::relative(it->path(), root));
+    }
+  }
+  if (error) {
+    throw IndexError("cannot read catalogue source directory " + root.string() + ": " + error.message());
+  }
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    return a.generic_string() < b.generic_string();
+  });
+
+  std::uint64_t hash = fnv_offset_basis;
+  for (const std::filesystem::path& relative : files) {
+    const std::string name = relative.generic_string();
+    hash = fnv1a(name, hash);
+    hash = fnv1a(std::string_view("\0", 1), hash);
+    std::ifstream stream(root / relative, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+    if (!stream && !stream.eof()) {
+      throw IndexError("cannot read catalogue source " + (root / relative).string());
+    }
+    // The length keeps file boundaries unambiguous.
+    const std::string length = std::to_string(content.size());
+    hash = fnv1a(length, hash);
+    hash = fnv1a(std::string_view("\0", 1), hash);
+    hash = fnv1a(content, hash);
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (std::size_t i = 0; i < 16; ++i) text[15 - i] = hex[(hash >> (4 * i)) & 0xf];
+  return text;
+}
+
+}  // namespace probity::catalogue

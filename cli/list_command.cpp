@@ -1,0 +1,298 @@
+#include "list_command.hpp"
+
+#include <algorithm>
+#include <ostream>
+#include <set>
+#include <tuple>
+
+#include "cli_error.hpp"
+#include "live_events.hpp"
+#include "probity/catalogue/diagnostic.hpp"
+#include "probity/catalogue/index.hpp"
+#include "probity/catalogue/probe_pattern.hpp"
+#include "release_choice.hpp"
+
+namespace probity::cli {
+namespace {
+
+using catalogue::Catalogue;
+using catalogue::Event;
+using catalogue::Field;
+using catalogue::Hazard;
+using catalogue::ProbePattern;
+
+constexpr std::size_t wrap_width = 78;
+// Field lines are wider: declaration, stability and description side by side,
+// the description never squeezed below field_description_room columns.
+constexpr std::size_t field_line_width = 110;
+constexpr std::size_t field_description_room = 36;
+
+std::string strip_program_prefix(std::string message) {
+  constexpr std::string_view prefix = "probity: ";
+  if (message.starts_with(prefix)) message.erase(0, prefix.size());
+  return message;
+}
+
+std::string availability(const std::optional<bool>& has) {
+  if (!has) return "?";
+  return *has ? "yes" : "no";
+}
+
+std::string hazard_word(const Event& event) {
+  return event.hazard.level == Hazard::None ? "-" : std::string(catalogue::to_string(event.hazard.level));
+}
+
+std::string padded(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+// Words of `text` in lines of at most `room` characters; the first line
+// starts with `first`, the others with `continuation`.
+std::string wrapped(const std::string& text, const std::string& first, const std::string& continuation,
+                    std::size_t room) {
+  std::string result;
+  std::string line;
+  bool first_line = true;
+  const auto flush = [&] {
+    result += (first_line ? first : continuation) + line + '\n';
+    first_line = false;
+    line.clear();
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t space = text.find_first_of(" \t\n", start);
+    const std::size_t end = space == std::string::npos ? text.size() : space;
+    const std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && line.size() + 1 + word.size() > room) flush();
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty() || first_line) flush();
+  return result;
+}
+
+// A paragraph indented by `tabs` tab stops, wrapped to wrap_width columns.
+std::string wrapped(const std::string& text, std::size_t tabs) {
+  const std::string indent(tabs, '\t');
+  return wrapped(text, indent, indent, wrap_width - 8 * tabs);
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+bool has_glob(std::string_view text) { return text.find_first_of("*?[") != std::string_view::npos; }
+
+std::string without_globs(std::string text) {
+  std::erase_if(text, [](char c) { return c == '*' || c == '?' || c == '[' || c == ']'; });
+  return text;
+}
+
+// Up to three real probe names close to what `pattern` spells.
+std::vector<std::string> close_probe_names(const Catalogue& catalogue, const ProbePattern& pattern) {
+  const bool any_provider = pattern.provider == "*";
+  if (!any_provider && !has_glob(pattern.provider) && catalogue.find_provider(pattern.provider) == nullptr) {
+    std::vector<std::string> providers;
+    for (const auto& provider : catalogue.providers) providers.push_back(provider.name);
+    if (std::optional<std::string> close = catalogue::closest_match(pattern.provider, providers)) {
+      return {*close + ":" + pattern.event};
+    }
+    return {};
+  }
+  // Compare like with like: the event part alone when the pattern has no provider.
+  std::vector<std::string> keys;
+  std::vector<std::string> names;
+  for (const auto& provider : catalogue.providers) {
+    for (const Event& event : provider.events) {
+      names.push_back(provider.name + ":" + event.name);
+      keys.push_back(any_provider ? event.name : names.back());
+    }
+  }
+  const std::string word = without_globs(any_provider ? pattern.event : pattern.provider + ":" + pattern.event);
+  std::vector<std::string> found;
+  while (found.size() < 3) {
+    const std::optional<std::string> close = catalogue::closest_match(word, keys);
+    if (!close) break;
+    for (std::size_t i = keys.size(); i-- > 0;) {
+      if (keys[i] != *close) continue;
+      found.push_back(names[i]);
+      keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(i));
+      names.erase(names.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  return found;
+}
+
+// "no probe matches ...", with the closest real names when there are close ones.
+std::string nothing_matches(const Catalogue& catalogue, const std::vector<std::string>& texts,
+                            const std::vector<ProbePattern>& patterns) {
+  std::vector<std::string> quoted;
+  for (const std::string& text : texts) quoted.push_back('"' + text + '"');
+  std::string message = "no probe matches " + join(quoted) + " in the catalogue of " + catalogue.release;
+  std::vector<std::string> suggestions;
+  for (const ProbePattern& pattern : patterns) {
+    for (std::string& name : close_probe_names(catalogue, pattern)) suggestions.push_back(std::move(name));
+  }
+  if (!suggestions.empty()) return message + "; did you mean " + join(suggestions) + "?";
+  return message + "; probity -l lists every probe";
+}
+
+void print_table(const std::vector<const Event*>& events, const std::vector<std::optional<bool>>& live,
+                 std::ostream& out) {
+  const std::array<std::string, 5> header{"PROVIDER", "EVENT", "STABILITY", "HAZARD", "RUNNING"};
+  std::vector<std::array<std::string, 5>> rows;
+  rows.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& event = *events[i];
+    rows.push_back({event.provider, event.name, stability::to_string(event.stability.value),
+                    hazard_word(event), availability(live[i])});
+  }
+  std::array<std::size_t, 5> widths{};
+  for (std::size_t column = 0; column < widths.size(); ++column) {
+    widths[column] = header[column].size();
+    for (const auto& row : rows) widths[column] = std::max(widths[column], row[column].size());
+  }
+  const auto print_row = [&](const std::array<std::string, 5>& row) {
+    std::string line;
+    for (std::size_t column = 0; column + 1 < row.size(); ++column) line += padded(row[column], widths[column] + 2);
+    line += row.back();
+    out << line << '\n';
+  };
+  print_row(header);
+  for (const auto& row : rows) print_row(row);
+}
+
+std::string sourced_level(std::string_view level, catalogue::AttributeSource source) {
+  return padded(std::string(level), 10) + "(" + std::string(catalogue::to_string(source)) + ")";
+}
+
+void print_attributes_block(const std::string& title, const catalogue::SourcedAttributes& attributes,
+                            bool with_sources, std::ostream& out) {
+  out << "\t" << title << "\n";
+  const auto line = [&](const char* label, std::string_view level, catalogue::AttributeSource source) {
+    out << "\t\t" << label << (with_sources ? sourced_level(level, source) : std::string(level)) << "\n";
+  };
+  line("Identifier Names: ", stability::to_string(attributes.value.name), attributes.sources[0]);
+  line("Data Semantics:   ", stability::to_string(attributes.value.data), attributes.sources[1]);
+  line("Dependency Class: ", stability::to_string(attributes.value.dependency_class), attributes.sources[2]);
+}
+
+void print_verbose(const Event& event, const std::optional<bool>& live, const std::string& running,
+                   std::ostream& out) {
+  out << event.provider << ":" << event.name << "\n";
+  if (event.documented && !event.description.empty()) {
+    out << wrapped(event.description, 1);
+  } else {
+    out << "\tUndocumented: the catalogue does not describe this event, so it is Private/Private/Unknown.\n";
+  }
+  if (!event.module.empty()) out << "\tDefined by module " << event.module << ".\n";
+  out << "\n";
+
+  print_attributes_block("Probe Description Attributes", event.stability, true, out);
+  if (!event.rationale.empty()) out << wrapped(event.rationale, "\t\tWhy: ", "\t\t     ", wrap_width - 21);
+  if (!event.fields.empty()) {
+    catalogue::SourcedAttributes arguments;
+    arguments.value = stability::Attributes::maximum();
+    for (const Field& field : event.fields) arguments.value = stability::minimum(arguments.value, field.stability.value);
+    out << "\n";
+    print_attributes_block("Argument Attributes", arguments, false, out);
+  }
+
+  out << "\n\tHazard\n";
+  if (event.hazard.level == Hazard::None) {
+    out << "\t\tnone\n";
+  } else {
+    out << wrapped(std::string(catalogue::to_string(event.hazard.level)) + ": " + event.hazard.reason, 2);
+    if (!event.hazard.reference.empty()) out << "\t\tsee " << event.hazard.reference << "\n";
+  }
+
+  out << "\n\tAvailability\n";
+  out << "\t\trunning kernel " << running << ": " << availability(live) << "\n";
+  out << wrapped("catalogued releases: " + (event.releases.empty() ? std::string("none") : join(event.releases)),
+                 2);
+
+  out << "\n\tFields\n";
+  if (event.fields.empty()) out << "\t\t(none)\n";
+  std::size_t declaration_width = 0;
+  std::size_t stability_width = 0;
+  for (const Field& field : event.fields) {
+    declaration_width = std::max(declaration_width, field.layout.declaration().size() + 1);
+    stability_width = std::max(stability_width, stability::to_string(field.stability.value).size());
+  }
+  for (const Field& field : event.fields) {
+    const std::string description =
+        field.documented && !field.description.empty() ? field.description : "(undocumented)";
+    const std::string columns = padded(field.layout.declaration() + ";", declaration_width + 2) +
+                                padded(stability::to_string(field.stability.value), stability_width + 2);
+    const std::size_t hanging = columns.size();
+    const std::size_t room = std::max<std::size_t>(field_description_room, field_line_width - 16 - hanging);
+    out << wrapped(description, "\t\t" + columns, "\t\t" + std::string(hanging, ' '), room);
+  }
+}
+
+}  // namespace
+
+int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<ProbePattern> patterns;
+  std::vector<std::string> pattern_texts;
+  for (const std::string& text : options.patterns) {
+    // A comma list, as in a D program's probe clause, lists every part.
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t comma = text.find(',', start);
+      const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string error;
+      std::optional<ProbePattern> pattern = ProbePattern::parse(part, &error);
+      if (!pattern) throw CliError(error);
+      patterns.push_back(std::move(*pattern));
+      pattern_texts.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (patterns.empty()) patterns.push_back(ProbePattern{"*", "*"});
+
+  const catalogue::Index index = catalogue::Index::open(options.index);
+  const std::string running = running_release();
+  const ReleaseChoice choice = choose_release(index, options.kernel, running);
+  const Catalogue catalogue = index.load(choice.release);
+
+  std::vector<const Event*> events;
+  std::set<const Event*> seen;
+  for (const ProbePattern& pattern : patterns) {
+    for (const Event* event : catalogue::match(catalogue, pattern)) {
+      if (seen.insert(event).second) events.push_back(event);
+    }
+  }
+  std::sort(events.begin(), events.end(),
+            [](const Event* a, const Event* b) { return std::tie(a->provider, a->name) < std::tie(b->provider, b->name); });
+
+  if (!choice.notice.empty()) err << "probity: " << choice.notice << "\n";
+  if (events.empty()) {
+    throw CliError(nothing_matches(catalogue, pattern_texts, patterns));
+  }
+
+  LiveEvents live_events;
+  std::vector<std::optional<bool>> live;
+  live.reserve(events.size());
+  for (const Event* event : events) live.push_back(live_events.has(event->provider, event->name));
+  if (!live_events.problem().empty()) {
+    err << "probity: note: cannot tell which probes the running kernel has (shown as ?): "
+        << strip_program_prefix(live_events.problem()) << "\n";
+  }
+
+  if (!options.verbose) {
+    print_table(events, live, out);
+    return 0;
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) out << "\n";
+    print_verbose(*events[i], live[i], running, out);
+  }
+  return 0;
+}
+
+}  // namespace probity::cli

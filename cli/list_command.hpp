@@ -1,0 +1,22 @@
+// probity -l [-v] [PATTERN...] [--kernel RELEASE]: the catalogue's probes.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace probity::cli {
+
+struct ListOptions {
+  std::vector<std::string> patterns;  // none: every probe
+  bool verbose = false;
+  std::optional<std::string> kernel;
+  std::filesystem::path index;
+};
+
+// Returns the exit status; throws CliError (and lets IndexError through).
+int run_list(const ListOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace probity::cli

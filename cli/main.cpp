@@ -1,0 +1,203 @@
+// probity: option parsing and dispatch. Every failure is one "probity: ..."
+// line on stderr and a non-zero exit status.
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalogue_command.hpp"
+#include "cli_error.hpp"
+#include "index_location.hpp"
+#include "list_command.hpp"
+#include "probity/catalogue/diagnostic.hpp"
+#include "probity/catalogue/harvest.hpp"
+#include "probity/catalogue/index.hpp"
+
+namespace probity::cli {
+namespace {
+
+std::string usage() {
+  return "usage: probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
+         "       probity catalogue build --source DIR -o FILE\n"
+         "       probity catalogue harvest [-o DIR]\n"
+         "       probity --help | --version\n";
+}
+
+std::string help() {
+  return usage() +
+         "\n"
+         "Probity traces Linux through the kernel's static tracepoints only, each one\n"
+         "documented in a catalogue with its fields, their types and a DTrace-style\n"
+         "stability attribute (Name/Data/Class), and a hazard where enabling it is costly\n"
+         "or exposes private data.\n"
+         "\n"
+         "Listing probes:\n"
+         "  -l, --list          list the probes matching PATTERN (every probe without one):\n"
+         "                      provider, event, stability, hazard, and whether the running\n"
+         "                      kernel has it\n"
+         "  -v, --verbose       with -l: describe each probe: its attributes in DTrace's\n"
+         "                      shape, hazard, the releases that have it, and every field\n"
+         "                      as a C declaration with its stability and meaning\n"
+         "  -n PATTERN          with -l: the same as giving PATTERN (as in dtrace -ln)\n"
+         "  --kernel RELEASE    the catalogued kernel release to list: exact (6.18.44-fc-v657)\n"
+         "                      or a unique prefix (6.18); default: the running kernel when\n"
+         "                      catalogued, else the newest catalogued release\n"
+         "  --index FILE        the catalogue index to read (see below)\n"
+         "\n"
+         "Probe patterns, in DTrace's or bpftrace's spelling, with globs * ? [...]:\n"
+         "  sched:sched_switch  sched:::sched_switch  tracepoint:sched:sched_switch\n"
+         "  'sched:*'           sched_switch (any provider)   'sched:sched_wak*,irq:*'\n"
+         "\n"
+         "Examples:\n"
+         "  probity -l 'sched:*'                 the scheduler's probes\n"
+         "  probity -lv sched:sched_switch       sched_switch and its fields\n"
+         "  probity -l 'syscalls:sys_enter_open*' --kernel 6.1\n"
+         "\n"
+         "The catalogue:\n"
+         "  The probes, their documentation and stability come from YAML files under\n"
+         "  catalogue/data in the source tree (kernels/<release>.yaml harvested from each\n"
+         "  kernel, providers/<system>.yaml written by people), compiled into a binary\n"
+         "  index when probity is built (or by hand with probity catalogue build).\n"
+         "  The index read is the first of:\n" +
+         index_lookup_description() +
+         "  probity catalogue harvest adds the running kernel (see probity catalogue --help).\n"
+         "\n"
+         "Exit status: 0 success, 1 error (including a pattern that matches nothing),\n"
+         "2 bad command line.\n";
+}
+
+struct CommandLine {
+  ListOptions list;
+  bool list_requested = false;
+  bool help_requested = false;
+  bool version_requested = false;
+};
+
+// Short flags may be combined ("-lv", "-ln PATTERN").
+CommandLine parse(const std::vector<std::string>& arguments) {
+  CommandLine command_line;
+  ListOptions& options = command_line.list;
+  std::optional<std::string> index_option;
+  bool verbose_requested = false;
+  std::vector<std::string> positional;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    const auto value = [&](const std::string& name) -> std::string {
+      if (argument.starts_with(name + "=")) return argument.substr(name.size() + 1);
+      if (i + 1 >= arguments.size()) throw UsageError(name + " needs a value");
+      return arguments[++i];
+    };
+    if (argument == "--help" || argument == "-h") {
+      command_line.help_requested = true;
+    } else if (argument == "--version") {
+      command_line.version_requested = true;
+    } else if (argument == "--list") {
+      command_line.list_requested = true;
+    } else if (argument == "--verbose") {
+      verbose_requested = true;
+    } else if (argument == "--kernel" || argument.starts_with("--kernel=")) {
+      options.kernel = value("--kernel");
+      if (options.kernel->empty()) throw UsageError("--kernel needs a release");
+    } else if (argument == "--index" || argument.starts_with("--index=")) {
+      index_option = value("--index");
+      if (index_option->empty()) throw UsageError("--index needs a file");
+    } else if (argument == "--") {
+      positional.insert(positional.end(), arguments.begin() + static_cast<std::ptrdiff_t>(i) + 1, arguments.end());
+      break;
+    } else if (argument.size() > 1 && argument[0] == '-' && argument[1] != '-') {
+      for (std::size_t letter = 1; letter < argument.size(); ++letter) {
+        const char flag = argument[letter];
+        if (flag == 'l') {
+          command_line.list_requested = true;
+        } else if (flag == 'v') {
+          verbose_requested = true;
+        } else if (flag == 'h') {
+          command_line.help_requested = true;
+        } else if (flag == 'n') {
+          if (letter + 1 < argument.size()) {
+            positional.push_back(argument.substr(letter + 1));
+          } else if (i + 1 < arguments.size()) {
+            positional.push_back(arguments[++i]);
+          } else {
+            throw UsageError("-n needs a probe description or program");
+          }
+          break;
+        } else {
+          throw UsageError(std::string("unknown option -") + flag + " in \"" + argument + "\"");
+        }
+      }
+    } else if (argument.starts_with("--")) {
+      throw UsageError("unknown option \"" + argument + "\"");
+    } else {
+      positional.push_back(argument);
+    }
+  }
+  options.patterns = std::move(positional);
+  options.verbose = verbose_requested;
+  options.index = locate_index(index_option);
+  return command_line;
+}
+
+int run(const std::vector<std::string>& arguments) {
+  if (arguments.empty()) {
+    std::cerr << usage() << "probity --help explains more.\n";
+    return exit_usage;
+  }
+  if (arguments.front() == "catalogue") {
+    return run_catalogue({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
+  }
+  const CommandLine command_line = parse(arguments);
+  const ListOptions& options = command_line.list;
+  if (command_line.help_requested) {
+    std::cout << help();
+    return 0;
+  }
+  if (command_line.version_requested) {
+    std::cout << "probity " << PROBITY_VERSION << "\n";
+    return 0;
+  }
+  if (!command_line.list_requested) {
+    throw UsageError(options.patterns.empty() ? "nothing to do: -l lists probes"
+                                              : "unexpected argument \"" + options.patterns.front() +
+                                                    "\" (to list probes: probity -l PATTERN)");
+  }
+  return run_list(options, std::cout, std::cerr);
+}
+
+std::string one_line(std::string message) {
+  constexpr std::string_view prefix = "probity: ";
+  if (message.starts_with(prefix)) message.erase(0, prefix.size());
+  return message;
+}
+
+}  // namespace
+}  // namespace probity::cli
+
+int main(int argc, char** argv) {
+  using namespace probity;
+  std::ios::sync_with_stdio(false);
+  const std::vector<std::string> arguments(argv + 1, argv + argc);
+  try {
+    const int status = cli::run(arguments);
+    std::cout.flush();
+    return status;
+  } catch (const cli::UsageError& error) {
+    std::cerr << "probity: " << error.what() << "\nprobity: see probity --help\n";
+    return error.exit_status();
+  } catch (const cli::CliError& error) {
+    std::cerr << "probity: " << error.what() << "\n";
+    return error.exit_status();
+  } catch (const catalogue::IndexError& error) {
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+  } catch (const catalogue::TracefsError& error) {
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+  } catch (const catalogue::CatalogueError& error) {
+    for (const catalogue::Diagnostic& diagnostic : error.diagnostics()) std::cerr << diagnostic.to_string() << "\n";
+  } catch (const std::exception& error) {
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+  } catch (...) {
+    std::cerr << "probity: unexpected error\n";
+  }
+  return cli::exit_failure;
+}
