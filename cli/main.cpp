@@ -52,7 +52,7 @@ std::string help() {
          "Examples:\n"
          "  probity -l 'sched:*'                 the scheduler's probes\n"
          "  probity -lv sched:sched_switch       sched_switch and its fields\n"
-         "  probity -l 'syscalls:sys_enter_open*' --kernel 6.1\n"
+         "  probity -l 'syscalls:sys_enter_open*' --kernel 6.18\n"
          "\n"
          "The catalogue:\n"
          "  The probes, their documentation and stability come from YAML files under\n"
