@@ -338,35 +338,6 @@ class Cursor {
   const std::vector<std::string_view>* strings_;
 };
 
-// Orders release names as versions: digit runs compare numerically, so
-// "6.1.0" < "6.9.0" < "6.12.0".
-bool version_less(std::string_view a, std::string_view b) {
-  std::size_t i = 0;
-  std::size_t j = 0;
-  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  while (i < a.size() && j < b.size()) {
-    if (is_digit(a[i]) && is_digit(b[j])) {
-      std::size_t i_end = i;
-      std::size_t j_end = j;
-      while (i_end < a.size() && is_digit(a[i_end])) ++i_end;
-      while (j_end < b.size() && is_digit(b[j_end])) ++j_end;
-      std::string_view a_digits = a.substr(i, i_end - i);
-      std::string_view b_digits = b.substr(j, j_end - j);
-      while (a_digits.size() > 1 && a_digits.front() == '0') a_digits.remove_prefix(1);
-      while (b_digits.size() > 1 && b_digits.front() == '0') b_digits.remove_prefix(1);
-      if (a_digits.size() != b_digits.size()) return a_digits.size() < b_digits.size();
-      if (a_digits != b_digits) return a_digits < b_digits;
-      i = i_end;
-      j = j_end;
-    } else {
-      if (a[i] != b[j]) return a[i] < b[j];
-      ++i;
-      ++j;
-    }
-  }
-  if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
-  return a < b;
-}
 
 class FileDescriptor {
  public:
@@ -597,7 +568,7 @@ Index Index::open(const std::filesystem::path& file) {
   }
   if (!directory.at_end()) directory.corrupt("bytes after the release directory");
   std::sort(impl->directory.begin(), impl->directory.end(),
-            [](const Impl::Entry& a, const Impl::Entry& b) { return version_less(a.release, b.release); });
+            [](const Impl::Entry& a, const Impl::Entry& b) { return release_less(a.release, b.release); });
   return Index(std::move(impl));
 }
 

@@ -23,6 +23,10 @@ using stability::Attributes;
 using stability::DependencyClass;
 using stability::Level;
 
+// Orders kernel release names as versions: runs of digits compare as
+// numbers, so "6.1.0" < "6.9.0" < "6.12.0".
+bool release_less(std::string_view a, std::string_view b);
+
 // ---------------------------------------------------------------- layouts
 
 // How the kernel stores a field in the event record.
