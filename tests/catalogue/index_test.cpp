@@ -9,29 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "support/scratch_directory.hpp"
+
 namespace probity::catalogue {
 namespace {
 
 using stability::Attributes;
-
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "probity-index-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string read_bytes(const std::filesystem::path& file) {
   std::ifstream stream(file, std::ios::binary);
@@ -263,7 +246,7 @@ class IndexTest : public ::testing::Test {
     return "";
   }
 
-  TemporaryDirectory directory_;
+  test_support::ScratchDirectory directory_{"probity-index-test"};
 };
 
 TEST_F(IndexTest, RoundTripKeepsEveryMember) {
@@ -458,7 +441,7 @@ class HashSourcesTest : public ::testing::Test {
   }
   std::string hash() const { return hash_sources(directory_.path()); }
 
-  TemporaryDirectory directory_;
+  test_support::ScratchDirectory directory_{"probity-index-test"};
 };
 
 TEST_F(HashSourcesTest, EmptyDirectoryIsTheFnvOffsetBasis) {
@@ -504,7 +487,7 @@ TEST_F(HashSourcesTest, OnlyYamlFilesCount) {
 
 TEST_F(HashSourcesTest, IndependentOfWhereTheTreeLives) {
   write("providers/sched.yaml", "provider: sched\n");
-  TemporaryDirectory other;
+  test_support::ScratchDirectory other{"probity-index-test"};
   std::filesystem::create_directories(other.path() / "providers");
   write_bytes(other.path() / "providers/sched.yaml", "provider: sched\n");
   EXPECT_EQ(hash_sources(other.path()), hash());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "probity/catalogue/yaml_io.hpp"
+#include "support/scratch_directory.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -17,18 +18,11 @@ const fs::path fixtures{PROBITY_TEST_FIXTURES};
 
 class SnapshotYamlTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = fs::path(::testing::TempDir()) / ("probity-snapshot-" + std::string(info->name()));
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
+  test_support::ScratchDirectory scratch_{"probity-snapshot"};
+  const fs::path directory_ = scratch_.path();
 
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path file = directory_ / name;
-    std::ofstream(file) << text;
-    return file;
+  fs::path write(const fs::path& name, const std::string& text) const {
+    return scratch_.write(name, text);
   }
 
   static std::string read(const fs::path& file) {
@@ -49,7 +43,6 @@ class SnapshotYamlTest : public ::testing::Test {
     return {};
   }
 
-  fs::path directory_;
 };
 
 FieldLayout field(std::string name, std::string type, std::uint32_t offset, std::uint32_t size,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "probity/catalogue/yaml_io.hpp"
+#include "support/scratch_directory.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -19,19 +20,11 @@ const fs::path fixtures{PROBITY_TEST_FIXTURES};
 
 class YamlLoaderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = fs::path(::testing::TempDir()) / ("probity-loader-" + std::string(info->name()));
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
+  test_support::ScratchDirectory scratch_{"probity-loader"};
+  const fs::path directory_ = scratch_.path();
 
   fs::path write(const fs::path& name, const std::string& text) const {
-    const fs::path file = directory_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text;
-    return file;
+    return scratch_.write(name, text);
   }
 
   // A copy of the fixture catalogue to add broken files to.
@@ -60,7 +53,6 @@ class YamlLoaderTest : public ::testing::Test {
     return errors_of([&] { load_provider_doc(file); });
   }
 
-  fs::path directory_;
 };
 
 // Checks one diagnostic completely.
