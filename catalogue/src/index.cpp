@@ -189,22 +189,8 @@ class Cursor {
     need(1);
     return static_cast<std::uint8_t>(bytes_[position_++]);
   }
-  std::uint32_t u32() {
-    need(4);
-    std::uint32_t value = 0;
-    for (int shift = 0; shift < 32; shift += 8) {
-      value |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes_[position_++])) << shift;
-    }
-    return value;
-  }
-  std::uint64_t u64() {
-    need(8);
-    std::uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 8) {
-      value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes_[position_++])) << shift;
-    }
-    return value;
-  }
+  std::uint32_t u32() { return little_endian<std::uint32_t>(); }
+  std::uint64_t u64() { return little_endian<std::uint64_t>(); }
   std::string_view raw(std::size_t length) {
     need(length);
     const std::string_view view = bytes_.substr(position_, length);
@@ -328,6 +314,16 @@ class Cursor {
   [[noreturn]] void corrupt(const std::string& what) const { fail(file_, "corrupt: " + what); }
 
  private:
+  template <typename Unsigned>
+  Unsigned little_endian() {
+    need(sizeof(Unsigned));
+    Unsigned value = 0;
+    for (std::size_t byte = 0; byte < sizeof(Unsigned); ++byte) {
+      value |= static_cast<Unsigned>(static_cast<unsigned char>(bytes_[position_++])) << (8 * byte);
+    }
+    return value;
+  }
+
   void need(std::size_t length) const {
     if (length > remaining()) corrupt("a record runs past the end of its section");
   }
