@@ -7,18 +7,21 @@
 #include <vector>
 
 #include "catalogue_command.hpp"
+#include "compile_command.hpp"
 #include "cli_error.hpp"
 #include "index_location.hpp"
 #include "list_command.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/harvest.hpp"
 #include "probity/catalogue/index.hpp"
+#include "probity/compiler/object.hpp"
 
 namespace probity::cli {
 namespace {
 
 std::string usage() {
-  return "usage: probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
+  return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE] [-x OPT[=VAL]] [--kernel RELEASE]\n"
+         "       probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
          "       probity catalogue build --source DIR -o FILE\n"
          "       probity catalogue harvest [-o DIR]\n"
          "       probity --help | --version\n";
@@ -31,6 +34,27 @@ std::string help() {
          "documented in a catalogue with its fields, their types and a DTrace-style\n"
          "stability attribute (Name/Data/Class), and a hazard where enabling it is costly\n"
          "or exposes private data.\n"
+         "\n"
+         "Compiling programs (D, with DTrace's and bpftrace's spellings):\n"
+         "  -n PROGRAM          the program on the command line:\n"
+         "                        probity -e -n 'sched:sched_switch { @[args->prev_comm] = count(); }'\n"
+         "  -s FILE [ARG...]    the program in FILE; ARGs are its $1, $2, ... (or a compiled object)\n"
+         "  -e                  compile and check, then stop (running programs arrives with the consumer)\n"
+         "  -o FILE             with -e: write the compiled object (checked, versioned, checksummed)\n"
+         "  -v                  print the stability report in DTrace's shape (per clause with -e)\n"
+         "                      and which predicate parts the kernel's event filters evaluate\n"
+         "  -q                  quiet: print only what the program prints\n"
+         "  -x NAME[=VALUE]     an option, as #pragma D option NAME=VALUE in the program:\n"
+         "                        amin=LEVEL or Name/Data/Class   the lowest stability the program may use\n"
+         "                                                        (default Evolving names and data)\n"
+         "                        allow=hot,sensitive             enable hazardous probes (forbidden ones never)\n"
+         "                        bufsize=16m strsize=256 dynvarsize=1m nspec=4 aggsortkey aggsortrev quiet\n"
+         "  --kernel RELEASE    check the program against another catalogued kernel release\n"
+         "\n"
+         "  Every probe, field, built-in and function has a stability attribute; a program using\n"
+         "  anything below the threshold does not compile, and the error says which element, its\n"
+         "  attributes and the option that would accept it. Errors carry a tag such as\n"
+         "  [D_FIELD_UNKNOWN] that the manual explains.\n"
          "\n"
          "Listing probes:\n"
          "  -l, --list          list the probes matching PATTERN (every probe without one):\n"
@@ -53,6 +77,8 @@ std::string help() {
          "  probity -l 'sched:*'                 the scheduler's probes\n"
          "  probity -lv sched:sched_switch       sched_switch and its fields\n"
          "  probity -l 'syscalls:sys_enter_open*' --kernel 6.18\n"
+         "  probity -ev -n 'syscalls:sys_enter_* /execname == \"bash\"/ { @[probename] = count(); }'\n"
+         "  probity -e -s latency.d -o latency.pob\n"
          "\n"
          "The catalogue:\n"
          "  The probes, their documentation and stability come from YAML files under\n"
@@ -63,21 +89,34 @@ std::string help() {
          index_lookup_description() +
          "  probity catalogue harvest adds the running kernel (see probity catalogue --help).\n"
          "\n"
-         "Exit status: 0 success, 1 error (including a pattern that matches nothing),\n"
+         "Exit status: 0 success, 1 error (a program that does not compile, a pattern that matches nothing),\n"
          "2 bad command line.\n";
 }
 
 struct CommandLine {
   ListOptions list;
+  CompileCommandOptions compile;
   bool list_requested = false;
   bool help_requested = false;
   bool version_requested = false;
+  std::vector<std::string> programs;  // -n, in order
+  std::optional<std::string> output_format;  // -f
+  std::optional<std::string> command;        // -c
+  std::optional<std::string> target_pid;     // -p
 };
 
-// Short flags may be combined ("-lv", "-ln PATTERN").
+std::pair<std::string, std::string> split_option(const std::string& text) {
+  const std::size_t equals = text.find('=');
+  if (text.empty() || equals == 0) throw UsageError("-x needs an option: -x name=value or -x name");
+  if (equals == std::string::npos) return {text, ""};
+  return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+// Short flags may be combined ("-lv", "-ln PATTERN", "-evs FILE").
 CommandLine parse(const std::vector<std::string>& arguments) {
   CommandLine command_line;
   ListOptions& options = command_line.list;
+  CompileCommandOptions& compile = command_line.compile;
   std::optional<std::string> index_option;
   bool verbose_requested = false;
   std::vector<std::string> positional;
@@ -108,19 +147,41 @@ CommandLine parse(const std::vector<std::string>& arguments) {
     } else if (argument.size() > 1 && argument[0] == '-' && argument[1] != '-') {
       for (std::size_t letter = 1; letter < argument.size(); ++letter) {
         const char flag = argument[letter];
+        // Flags with a value take the rest of this argument, or the next one.
+        const auto flag_value = [&](std::string_view what) -> std::string {
+          if (letter + 1 < argument.size()) return argument.substr(letter + 1);
+          if (i + 1 < arguments.size()) return arguments[++i];
+          throw UsageError(std::string("-") + flag + " needs " + std::string(what));
+        };
         if (flag == 'l') {
           command_line.list_requested = true;
         } else if (flag == 'v') {
           verbose_requested = true;
         } else if (flag == 'h') {
           command_line.help_requested = true;
-        } else if (flag == 'n') {
-          if (letter + 1 < argument.size()) {
-            positional.push_back(argument.substr(letter + 1));
-          } else if (i + 1 < arguments.size()) {
-            positional.push_back(arguments[++i]);
-          } else {
-            throw UsageError("-n needs a probe description or program");
+        } else if (flag == 'e') {
+          compile.compile_only = true;
+        } else if (flag == 'q') {
+          compile.quiet = true;
+        } else if (std::string_view("nsoxfcp").find(flag) != std::string_view::npos) {
+          const std::string text = flag_value(flag == 'n'   ? "a probe description or program"
+                                              : flag == 's' ? "a script file"
+                                              : flag == 'o' ? "an output file"
+                                              : flag == 'x' ? "an option: -x name=value"
+                                              : flag == 'f' ? "a format: text or json"
+                                              : flag == 'c' ? "a command"
+                                                            : "a process id");
+          switch (flag) {
+            case 'n': command_line.programs.push_back(text); break;
+            case 's':
+              if (compile.script_file) throw UsageError("-s given twice");
+              compile.script_file = text;
+              break;
+            case 'o': compile.output = text; break;
+            case 'x': compile.options.push_back(split_option(text)); break;
+            case 'f': command_line.output_format = text; break;
+            case 'c': command_line.command = text; break;
+            case 'p': command_line.target_pid = text; break;
           }
           break;
         } else {
@@ -133,9 +194,23 @@ CommandLine parse(const std::vector<std::string>& arguments) {
       positional.push_back(argument);
     }
   }
-  options.patterns = std::move(positional);
   options.verbose = verbose_requested;
   options.index = locate_index(index_option);
+  if (command_line.list_requested) {
+    options.patterns = command_line.programs;
+    options.patterns.insert(options.patterns.end(), positional.begin(), positional.end());
+    return command_line;
+  }
+  compile.verbose = verbose_requested;
+  compile.kernel = options.kernel;
+  compile.index = options.index;
+  compile.macro_arguments = positional;
+  if (compile.quiet) compile.options.insert(compile.options.begin(), {"quiet", ""});
+  if (command_line.programs.size() > 1) throw UsageError("give one program with -n (clauses may be combined in it)");
+  if (!command_line.programs.empty()) {
+    if (compile.script_file) throw UsageError("give a program with -n or a script with -s, not both");
+    compile.program_text = command_line.programs.front();
+  }
   return command_line;
 }
 
@@ -148,7 +223,6 @@ int run(const std::vector<std::string>& arguments) {
     return run_catalogue({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
   }
   const CommandLine command_line = parse(arguments);
-  const ListOptions& options = command_line.list;
   if (command_line.help_requested) {
     std::cout << help();
     return 0;
@@ -157,12 +231,18 @@ int run(const std::vector<std::string>& arguments) {
     std::cout << "probity " << PROBITY_VERSION << "\n";
     return 0;
   }
-  if (!command_line.list_requested) {
-    throw UsageError(options.patterns.empty() ? "nothing to do: -l lists probes"
-                                              : "unexpected argument \"" + options.patterns.front() +
-                                                    "\" (to list probes: probity -l PATTERN)");
+  if (command_line.list_requested) return run_list(command_line.list, std::cout, std::cerr);
+  const CompileCommandOptions& compile = command_line.compile;
+  if (!compile.program_text && !compile.script_file) {
+    throw UsageError(compile.macro_arguments.empty()
+                         ? "nothing to do: -n PROGRAM or -s FILE runs a program, -l lists probes"
+                         : "unexpected argument \"" + compile.macro_arguments.front() +
+                               "\" (to list probes: probity -l PATTERN)");
   }
-  return run_list(options, std::cout, std::cerr);
+  if (!compile.compile_only && (command_line.output_format || command_line.command || command_line.target_pid)) {
+    throw CliError("-f, -c and -p arrive with the consumer (issue #4); -e compiles and stops");
+  }
+  return run_compile(compile, std::cout, std::cerr);
 }
 
 std::string one_line(std::string message) {
@@ -191,6 +271,8 @@ int main(int argc, char** argv) {
   } catch (const catalogue::IndexError& error) {
     std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
   } catch (const catalogue::TracefsError& error) {
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+  } catch (const compiler::ObjectError& error) {
     std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
   } catch (const catalogue::CatalogueError& error) {
     for (const catalogue::Diagnostic& diagnostic : error.diagnostics()) std::cerr << diagnostic.to_string() << "\n";

@@ -1,0 +1,83 @@
+#include "compile_command.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli_error.hpp"
+#include "probity/catalogue/index.hpp"
+#include "probity/compiler/compile.hpp"
+#include "probity/compiler/object.hpp"
+#include "release_choice.hpp"
+
+namespace probity::cli {
+namespace {
+
+compiler::SourceFile read_source(const CompileCommandOptions& options) {
+  if (options.program_text) return {"<command line>", *options.program_text};
+  const std::string& file = *options.script_file;
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) throw CliError("cannot read script " + file + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return {file, text.str()};
+}
+
+std::size_t probe_count(const compiler::Program& program) {
+  std::size_t count = program.events.size();
+  for (const auto& clause : program.clauses) {
+    for (const auto& probe : clause.probes) count += probe.kind == compiler::ProbeKind::Tracepoint ? 0 : 1;
+  }
+  return count;
+}
+
+}  // namespace
+
+int run_compile(const CompileCommandOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.script_file && compiler::looks_like_object(*options.script_file)) {
+    const compiler::Program program = compiler::read_object(*options.script_file);
+    if (!options.compile_only) {
+      throw CliError("running compiled objects arrives with the consumer; " + *options.script_file +
+                     " is a valid object compiled for kernel " + program.catalogue_release);
+    }
+    if (options.verbose) out << compiler::stability_report(program, true) << "\n" << compiler::filter_report(program);
+    return 0;
+  }
+  const compiler::SourceFile source = read_source(options);
+  const catalogue::Index index = catalogue::Index::open(options.index);
+  const ReleaseChoice choice = choose_release(index, options.kernel, running_release());
+  if (!choice.notice.empty() && !options.quiet) err << "probity: " << choice.notice << "\n";
+  const catalogue::Catalogue catalogue = index.load(choice.release);
+
+  compiler::CompileOptions compile_options;
+  compile_options.options = options.options;
+  compile_options.macro_arguments = options.macro_arguments;
+  compile_options.catalogue_hash = index.content_hash();
+  const compiler::CompileResult result = compiler::compile(source, catalogue, compile_options);
+  std::size_t errors = 0;
+  for (const compiler::Diagnostic& diagnostic : result.diagnostics) {
+    err << compiler::render(diagnostic, source);
+    errors += diagnostic.severity == compiler::Severity::Error ? 1 : 0;
+  }
+  if (!result.ok()) {
+    err << "probity: " << errors << " error" << (errors == 1 ? "" : "s") << " in " << source.name << "\n";
+    return exit_failure;
+  }
+  const compiler::Program& program = *result.program;
+  if (!options.quiet) {
+    const std::size_t count = probe_count(program);
+    err << "probity: " << (options.program_text ? "description" : "script") << " '" << source.name << "' matched "
+        << count << " probe" << (count == 1 ? "" : "s") << " of kernel " << program.catalogue_release << "\n";
+  }
+  if (options.verbose) {
+    out << compiler::stability_report(program, options.compile_only) << "\n" << compiler::filter_report(program);
+  }
+  if (options.compile_only) {
+    if (options.output) compiler::write_object(program, *options.output);
+    return 0;
+  }
+  throw CliError("running programs arrives with the consumer (issue #4); -e compiles and stops");
+}
+
+}  // namespace probity::cli

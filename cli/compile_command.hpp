@@ -1,0 +1,30 @@
+// probity -n PROGRAM | -s FILE [-e] [-v] [-o FILE] [-x opt=val] [--kernel R]:
+// compile a D program against a catalogued kernel release.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace probity::cli {
+
+struct CompileCommandOptions {
+  std::optional<std::string> program_text;  // -n
+  std::optional<std::string> script_file;   // -s
+  std::vector<std::string> macro_arguments; // after -s FILE: $1, $2, ...
+  std::vector<std::pair<std::string, std::string>> options;  // -x, -q
+  bool compile_only = false;                // -e
+  bool verbose = false;                     // -v
+  bool quiet = false;                       // -q
+  std::optional<std::string> output;        // -o
+  std::optional<std::string> kernel;        // --kernel
+  std::filesystem::path index;
+};
+
+// Returns the exit status; throws CliError for unusable input.
+int run_compile(const CompileCommandOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace probity::cli

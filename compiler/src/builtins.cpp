@@ -1,0 +1,182 @@
+#include "builtins.hpp"
+
+#include <array>
+
+namespace probity::compiler {
+namespace {
+
+using stability::Attributes;
+using stability::DependencyClass;
+using stability::Level;
+
+constexpr Attributes stable{Level::Stable, Level::Stable, DependencyClass::Common};
+constexpr Attributes stable_name_evolving_data{Level::Stable, Level::Evolving, DependencyClass::Common};
+constexpr Attributes evolving{Level::Evolving, Level::Evolving, DependencyClass::Common};
+
+constexpr std::array builtins{
+    BuiltinInfo{Builtin::Pid, "pid", ValueType::int64(), stable,
+                "the thread group id of the current task, as in DTrace"},
+    BuiltinInfo{Builtin::Tid, "tid", ValueType::int64(), stable,
+                "the record's common_pid: the kernel's task id"},
+    BuiltinInfo{Builtin::Ppid, "ppid", ValueType::int64(), stable_name_evolving_data,
+                "read from /proc when the record is consumed, so a parent that changed or a task that exited in between gives 0"},
+    BuiltinInfo{Builtin::Uid, "uid", ValueType::int64(), stable_name_evolving_data,
+                "read from /proc when the record is consumed, not when the event fired"},
+    BuiltinInfo{Builtin::Gid, "gid", ValueType::int64(), stable_name_evolving_data,
+                "read from /proc when the record is consumed, not when the event fired"},
+    BuiltinInfo{Builtin::Execname, "execname", ValueType::string(), stable,
+                "the current task's comm at the time of the event"},
+    BuiltinInfo{Builtin::Cpu, "cpu", ValueType::int64(), stable,
+                "the CPU whose ring buffer holds the record"},
+    BuiltinInfo{Builtin::Timestamp, "timestamp", ValueType::uint64(), stable,
+                "the record's ring-buffer timestamp in nanoseconds (the instance's trace clock)"},
+    BuiltinInfo{Builtin::Walltimestamp, "walltimestamp", ValueType::uint64(), stable,
+                "nanoseconds since the Unix epoch, from the record timestamp and the clock offset at start"},
+    BuiltinInfo{Builtin::Probeprov, "probeprov", ValueType::string(), stable,
+                "the provider (tracepoint system) of the probe that fired"},
+    BuiltinInfo{Builtin::Probename, "probename", ValueType::string(), stable,
+                "the name of the probe that fired"},
+    BuiltinInfo{Builtin::Probe, "probe", ValueType::string(), evolving,
+                "bpftrace's full probe name; its spelling follows Probity's provider:event form"},
+    BuiltinInfo{Builtin::Target, "$target", ValueType::int64(), stable,
+                "the pid of the process given with -c or -p, as in DTrace"},
+};
+
+struct Alias {
+  std::string_view alias;
+  std::string_view canonical;
+};
+constexpr std::array builtin_aliases{
+    Alias{"comm", "execname"},
+    Alias{"nsecs", "timestamp"},
+};
+
+constexpr std::uint8_t id(Function f) { return static_cast<std::uint8_t>(f); }
+constexpr std::uint8_t id(AggregatingFunction f) { return static_cast<std::uint8_t>(f); }
+
+constexpr std::array functions{
+    FunctionInfo{"trace", FunctionKind::Action, id(Function::Trace), stable, "DTrace's trace()"},
+    FunctionInfo{"printf", FunctionKind::Action, id(Function::Printf), stable, "DTrace's printf() conversions"},
+    FunctionInfo{"printa", FunctionKind::Action, id(Function::Printa), stable, "DTrace's printa() output shape"},
+    FunctionInfo{"clear", FunctionKind::Action, id(Function::Clear), stable, "DTrace's clear()"},
+    FunctionInfo{"trunc", FunctionKind::Action, id(Function::Trunc), stable, "DTrace's trunc()"},
+    FunctionInfo{"normalize", FunctionKind::Action, id(Function::Normalize), stable, "DTrace's normalize()"},
+    FunctionInfo{"exit", FunctionKind::Action, id(Function::Exit), stable, "DTrace's exit()"},
+    FunctionInfo{"stack", FunctionKind::Action, id(Function::Stack), stable_name_evolving_data,
+                 "the frames are kernel function names, which change from one kernel build to the next"},
+    FunctionInfo{"speculation", FunctionKind::Subroutine, id(Function::Speculation), evolving,
+                 "speculative tracing follows DTrace but its buffer limits are Probity's own"},
+    FunctionInfo{"speculate", FunctionKind::Action, id(Function::Speculate), evolving,
+                 "speculative tracing follows DTrace but its buffer limits are Probity's own"},
+    FunctionInfo{"commit", FunctionKind::Action, id(Function::Commit), evolving,
+                 "speculative tracing follows DTrace but its buffer limits are Probity's own"},
+    FunctionInfo{"discard", FunctionKind::Action, id(Function::Discard), evolving,
+                 "speculative tracing follows DTrace but its buffer limits are Probity's own"},
+    FunctionInfo{"delete", FunctionKind::Action, id(Function::Delete), evolving, "bpftrace's delete()"},
+    FunctionInfo{"strlen", FunctionKind::Subroutine, id(Function::Strlen), stable, "DTrace's strlen()"},
+    FunctionInfo{"strjoin", FunctionKind::Subroutine, id(Function::Strjoin), stable, "DTrace's strjoin()"},
+    FunctionInfo{"substr", FunctionKind::Subroutine, id(Function::Substr), stable, "DTrace's substr()"},
+    FunctionInfo{"strstr", FunctionKind::Subroutine, id(Function::Strstr), stable, "DTrace's strstr()"},
+    FunctionInfo{"str", FunctionKind::Subroutine, id(Function::Str), evolving, "bpftrace's str() on values Probity already has"},
+    FunctionInfo{"lltostr", FunctionKind::Subroutine, id(Function::Lltostr), stable, "DTrace's lltostr()"},
+    FunctionInfo{"count", FunctionKind::Aggregating, id(AggregatingFunction::Count), stable, "DTrace's count()"},
+    FunctionInfo{"sum", FunctionKind::Aggregating, id(AggregatingFunction::Sum), stable, "DTrace's sum()"},
+    FunctionInfo{"avg", FunctionKind::Aggregating, id(AggregatingFunction::Avg), stable, "DTrace's avg()"},
+    FunctionInfo{"min", FunctionKind::Aggregating, id(AggregatingFunction::Min), stable, "DTrace's min()"},
+    FunctionInfo{"max", FunctionKind::Aggregating, id(AggregatingFunction::Max), stable, "DTrace's max()"},
+    FunctionInfo{"stddev", FunctionKind::Aggregating, id(AggregatingFunction::Stddev), stable, "DTrace's stddev()"},
+    FunctionInfo{"quantize", FunctionKind::Aggregating, id(AggregatingFunction::Quantize), stable, "DTrace's quantize()"},
+    FunctionInfo{"lquantize", FunctionKind::Aggregating, id(AggregatingFunction::Lquantize), stable, "DTrace's lquantize()"},
+    FunctionInfo{"llquantize", FunctionKind::Aggregating, id(AggregatingFunction::Llquantize), stable, "DTrace's llquantize()"},
+};
+
+constexpr std::array function_aliases{
+    Alias{"hist", "quantize"},
+    Alias{"lhist", "lquantize"},
+    Alias{"print", "printa"},
+    Alias{"stringof", "str"},
+};
+
+constexpr std::array unavailable{
+    Unavailable{"copyinstr", "tracepoints record user pointers, not the user memory they point to",
+                "use a field the tracepoint records as a string, or print the pointer with printf(\"%p\")"},
+    Unavailable{"copyin", "tracepoints record user pointers, not the user memory they point to",
+                "use the fields the tracepoint records"},
+    Unavailable{"copyout", "Probity never writes to traced processes", ""},
+    Unavailable{"copyoutstr", "Probity never writes to traced processes", ""},
+    Unavailable{"ustack", "user stacks need perf events or uprobes; Probity uses static tracepoints only", "use stack() for the kernel stack"},
+    Unavailable{"ksym", "Probity symbolises stack() frames but does not resolve arbitrary addresses", "use stack()"},
+    Unavailable{"usym", "user symbols need uprobes; Probity uses static tracepoints only", ""},
+    Unavailable{"system", "Probity has no destructive actions", ""},
+    Unavailable{"raise", "Probity has no destructive actions", ""},
+    Unavailable{"signal", "Probity has no destructive actions", ""},
+    Unavailable{"stop", "Probity has no destructive actions", ""},
+    Unavailable{"panic", "Probity has no destructive actions", ""},
+    Unavailable{"chill", "Probity has no destructive actions", ""},
+    Unavailable{"breakpoint", "Probity has no destructive actions", ""},
+    Unavailable{"ustackdepth", "user stacks need uprobes; Probity uses static tracepoints only", ""},
+    Unavailable{"arg0", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
+    Unavailable{"arg1", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
+    Unavailable{"arg2", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
+    Unavailable{"arg3", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
+    Unavailable{"arg4", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
+    Unavailable{"arg5", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
+    Unavailable{"retval", "tracepoints have named fields rather than a return value", "use args->ret on a syscalls:sys_exit_* probe"},
+    Unavailable{"probefunc", "static tracepoints have no function part", "use probename or probe"},
+    Unavailable{"probemod", "static tracepoints have no module part", "use probeprov"},
+    Unavailable{"func", "static tracepoints have no function part", "use probename or probe"},
+    Unavailable{"errno", "the errno of a system call is its return value", "use args->ret on a syscalls:sys_exit_* probe"},
+    Unavailable{"curthread", "Probity reads only what tracepoints record, never kernel memory", ""},
+    Unavailable{"curpsinfo", "Probity reads only what tracepoints record, never kernel memory", "use pid, ppid, uid, execname"},
+    Unavailable{"curtask", "Probity reads only what tracepoints record, never kernel memory", ""},
+    Unavailable{"vtimestamp", "per-thread virtual time needs kernel code of ours", "use timestamp"},
+    Unavailable{"elapsed", "not implemented", "use timestamp minus a value saved in BEGIN"},
+    Unavailable{"cgroup", "not recorded by tracepoints in general", "use the cgroup provider's fields"},
+};
+
+}  // namespace
+
+const BuiltinInfo* find_builtin(std::string_view name) {
+  for (const Alias& alias : builtin_aliases) {
+    if (alias.alias == name) name = alias.canonical;
+  }
+  for (const BuiltinInfo& info : builtins) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+const BuiltinInfo& builtin_info(Builtin builtin) { return builtins.at(static_cast<std::size_t>(builtin)); }
+
+const FunctionInfo* find_function(std::string_view name) {
+  for (const Alias& alias : function_aliases) {
+    if (alias.alias == name) name = alias.canonical;
+  }
+  for (const FunctionInfo& info : functions) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+const FunctionInfo& function_info(Function function) {
+  for (const FunctionInfo& info : functions) {
+    if (info.kind != FunctionKind::Aggregating && info.id == id(function)) return info;
+  }
+  return functions.front();
+}
+
+const FunctionInfo& function_info(AggregatingFunction function) {
+  for (const FunctionInfo& info : functions) {
+    if (info.kind == FunctionKind::Aggregating && info.id == id(function)) return info;
+  }
+  return functions.front();
+}
+
+const Unavailable* find_unavailable(std::string_view name) {
+  for (const Unavailable& entry : unavailable) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace probity::compiler

@@ -1,0 +1,42 @@
+#include "probity/compiler/compile.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "probity/compiler/parse.hpp"
+#include "passes/passes.hpp"
+
+namespace probity::compiler {
+
+CompileResult compile(const SourceFile& source, const catalogue::Catalogue& catalogue, const CompileOptions& options) {
+  Diagnostics diagnostics;
+  ast::Program tree = parse(source, diagnostics);
+  CompileResult result;
+  if (!diagnostics.has_errors() && tree.clauses.empty()) {
+    diagnostics.error("D_EMPTY_PROGRAM", Span{}, "the program has no clause",
+                      "a clause is a probe description and actions, e.g. sched:sched_switch { @[execname] = count(); }");
+  }
+  // Syntax errors stop compilation: checking a half-parsed program would
+  // report errors that are only echoes of them.
+  if (!diagnostics.has_errors()) {
+    passes::Context context{source, catalogue, options, diagnostics, tree, {}, {}, {}, {}, {}, 0};
+    passes::resolve_options(context);
+    passes::expand_probes(context);
+    passes::resolve_fields(context);
+    passes::check_types(context);
+    passes::collect_stability(context);
+    passes::enforce_policy(context);
+    if (!diagnostics.has_errors()) {
+      passes::push_down_filters(context);
+      result.program = passes::lower(context);
+    }
+  }
+  result.diagnostics = diagnostics.all();
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.span.begin.line, a.span.begin.column) < std::tie(b.span.begin.line, b.span.begin.column);
+  });
+  if (diagnostics.has_errors()) result.program.reset();
+  return result;
+}
+
+}  // namespace probity::compiler

@@ -1,0 +1,40 @@
+// The compiler's passes, in pipeline order. Each is one file with one job.
+#pragma once
+
+#include "passes/context.hpp"
+
+namespace probity::compiler::passes {
+
+// options.cpp: #pragma D option and -x into Context::policy and ::options;
+// unknown options and bad values are diagnosed.
+void resolve_options(Context& context);
+
+// probe_expansion.cpp: every probe description against the catalogue of the
+// target kernel; fills ClauseInfo::events and ::specials.
+void expand_probes(Context& context);
+
+// field_resolution.cpp: args->f against every event of its clause; fills
+// ClauseInfo::field_slots and Resolution::field_slot.
+void resolve_fields(Context& context);
+
+// typing.cpp: built-ins, variables, functions, aggregations; every
+// expression's type; fills Context::variables and ::aggregations.
+void check_types(Context& context);
+
+// stability.cpp: records every use of something with a stability attribute
+// in ClauseInfo::uses.
+void collect_stability(Context& context);
+
+// policy.cpp: the uses against Context::policy, hazards against -x allow.
+void enforce_policy(Context& context);
+
+// filter_pushdown.cpp: splits each predicate into the part tracefs event
+// filters evaluate and the rest; fills ClauseInfo::kernel_filter, ::pushed
+// and ::residual. Every pushed filter is verified with libtracefs against
+// each event's layout.
+void push_down_filters(Context& context);
+
+// lowering.cpp: the annotated AST into a Program.
+Program lower(Context& context);
+
+}  // namespace probity::compiler::passes

@@ -1,0 +1,288 @@
+// Probe descriptions against the catalogue of the target kernel.
+//
+// A description naming one probe exactly must match it; a glob may match
+// many. Forbidden probes are unreachable: a glob skips them silently, a
+// direct name is an error that no option changes. A glob also skips hot and
+// sensitive probes the policy does not allow, with a warning naming them, so
+// `syscalls:sys_enter_*` works by default without ever silently enabling a
+// very high-rate probe; naming one directly is left to the policy pass. In
+// the same way a glob leaves out probes below the stability threshold (with
+// a warning and the -x amin value that would include them), so a glob never
+// makes a program depend on an obsolete or undocumented probe by accident.
+#include <algorithm>
+#include <array>
+#include <set>
+#include <tuple>
+#include <string>
+
+#include "probity/catalogue/diagnostic.hpp"
+#include "probity/catalogue/probe_pattern.hpp"
+#include "passes/passes.hpp"
+
+namespace probity::compiler::passes {
+namespace {
+
+using catalogue::Event;
+using catalogue::Hazard;
+
+bool is_glob(std::string_view text) { return text.find_first_of("*?[") != std::string_view::npos; }
+
+std::string full_name(const Event& event) { return event.provider + ":" + event.name; }
+
+// DTrace providers and probes with a tracepoint that does the same job.
+struct Translation {
+  std::string_view provider;
+  std::string_view name;  // "" for any
+  std::string_view tracepoint;
+};
+constexpr std::array dtrace_translations{
+    Translation{"proc", "exec-success", "sched:sched_process_exec"},
+    Translation{"proc", "exec", "sched:sched_process_exec"},
+    Translation{"proc", "exit", "sched:sched_process_exit"},
+    Translation{"proc", "create", "sched:sched_process_fork"},
+    Translation{"proc", "signal-send", "signal:signal_generate"},
+    Translation{"proc", "signal-handle", "signal:signal_deliver"},
+    Translation{"sched", "on-cpu", "sched:sched_switch"},
+    Translation{"sched", "off-cpu", "sched:sched_switch"},
+    Translation{"sched", "enqueue", "sched:sched_wakeup"},
+    Translation{"sched", "wakeup", "sched:sched_wakeup"},
+    Translation{"io", "start", "block:block_rq_issue"},
+    Translation{"io", "done", "block:block_rq_complete"},
+};
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find(separator, start)) != std::string_view::npos; start = end + 1) {
+    parts.push_back(text.substr(start, end - start));
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
+// A hint for DTrace descriptions with an obvious tracepoint equivalent.
+std::string dtrace_hint(std::string_view text) {
+  const auto parts = split(text, ':');
+  if (parts.size() != 4) return {};
+  if (parts[0] == "syscall" && !parts[2].empty()) {
+    const std::string call(parts[2]);
+    if (parts[3] == "entry") return "use syscalls:sys_enter_" + call + " (args->FIELD holds the arguments by name)";
+    if (parts[3] == "return") return "use syscalls:sys_exit_" + call + " (args->ret holds the return value)";
+    return "use syscalls:sys_enter_" + call + " or syscalls:sys_exit_" + call;
+  }
+  for (const Translation& translation : dtrace_translations) {
+    if (parts[0] == translation.provider && parts[3] == translation.name) {
+      return "DTrace's " + std::string(text) + " corresponds to the tracepoint " + std::string(translation.tracepoint);
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> all_probe_names(const catalogue::Catalogue& catalogue) {
+  std::vector<std::string> names;
+  names.reserve(catalogue.event_count());
+  for (const auto& provider : catalogue.providers) {
+    for (const auto& event : provider.events) names.push_back(provider.name + ":" + event.name);
+  }
+  return names;
+}
+
+void report_no_match(Context& context, const ast::ProbeDescription& description,
+                     const catalogue::ProbePattern& pattern) {
+  const catalogue::Catalogue& catalogue = context.catalogue;
+  std::string hint = dtrace_hint(description.text);
+  if (hint.empty() && !is_glob(pattern.provider) && catalogue.find_provider(pattern.provider) == nullptr) {
+    std::vector<std::string> providers;
+    for (const auto& provider : catalogue.providers) providers.push_back(provider.name);
+    if (auto close = catalogue::closest_match(pattern.provider, providers)) {
+      hint = "there is no provider \"" + pattern.provider + "\"; did you mean \"" + *close + "\"?";
+    } else {
+      hint = "there is no provider \"" + pattern.provider + "\"; probity -l lists every probe";
+    }
+  } else if (hint.empty() && !is_glob(pattern.event)) {
+    std::vector<std::string> candidates;
+    if (pattern.provider == "*") {
+      candidates = all_probe_names(catalogue);
+    } else if (const auto* provider = catalogue.find_provider(pattern.provider)) {
+      for (const auto& event : provider->events) candidates.push_back(provider->name + ":" + event.name);
+    }
+    const std::string wanted = pattern.provider == "*" ? pattern.event : pattern.provider + ":" + pattern.event;
+    if (pattern.provider == "*") {
+      // Compare the event part only: the user gave no provider.
+      std::vector<std::string> events;
+      for (const auto& name : candidates) events.push_back(name.substr(name.find(':') + 1));
+      if (auto close = catalogue::closest_match(pattern.event, events)) {
+        for (const auto& name : candidates) {
+          if (name.substr(name.find(':') + 1) == *close) {
+            hint = "did you mean " + name + "?";
+            break;
+          }
+        }
+      }
+    } else if (auto close = catalogue::closest_match(wanted, candidates)) {
+      hint = "did you mean " + *close + "?";
+    }
+  }
+  if (hint.empty()) {
+    const std::string listing = pattern.provider == "*" ? std::string("probity -l") : "probity -l '" + pattern.provider + ":*'";
+    hint = listing + " lists the probes there are";
+  }
+  context.diagnostics.error("D_PROBE_NOMATCH", description.span,
+                            "probe description " + description.text + " matches no probe of kernel " +
+                                catalogue.release,
+                            hint);
+}
+
+void report_forbidden(Context& context, const ast::ProbeDescription& description, const Event& event) {
+  auto& diagnostic = context.diagnostics.error(
+      "D_PROBE_FORBIDDEN", description.span,
+      "probe " + full_name(event) + " is forbidden: " +
+          (event.hazard.reason.empty() ? std::string("the catalogue forbids it") : event.hazard.reason),
+      "no option enables a forbidden probe; probity -lv " + full_name(event) + " says why it is forbidden");
+  if (!event.hazard.reference.empty()) diagnostic.notes.push_back("see " + event.hazard.reference);
+}
+
+bool allowed(const Policy& policy, Hazard hazard) {
+  switch (hazard) {
+    case Hazard::None: return true;
+    case Hazard::Hot: return policy.allow_hot;
+    case Hazard::Sensitive: return policy.allow_sensitive;
+    case Hazard::Forbidden: return false;
+  }
+  return false;
+}
+
+std::string list(const std::vector<const Event*>& events, std::size_t limit = 8) {
+  std::string text;
+  for (std::size_t i = 0; i < events.size() && i < limit; ++i) text += (i == 0 ? "" : ", ") + full_name(*events[i]);
+  if (events.size() > limit) text += ", and " + std::to_string(events.size() - limit) + " more";
+  return text;
+}
+
+void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescription& description,
+                       std::set<const Event*>& seen) {
+  std::string text = description.text;
+  if (text.starts_with("t:")) text = "tracepoint:" + text.substr(2);
+  std::string error;
+  const auto pattern = catalogue::ProbePattern::parse(text, &error);
+  if (!pattern) {
+    const std::string hint = dtrace_hint(text);
+    const bool other_kind = error.starts_with("only tracepoints");
+    context.diagnostics.error(other_kind || !hint.empty() ? "D_PROBE_UNSUPPORTED" : "D_PROBE_SYNTAX", description.span,
+                              error, hint.empty() && other_kind
+                                         ? "Probity traces the kernel's static tracepoints only; probity -l lists them"
+                                         : hint);
+    return;
+  }
+  const std::vector<const Event*> matched = catalogue::match(context.catalogue, *pattern);
+  if (matched.empty()) {
+    report_no_match(context, description, *pattern);
+    return;
+  }
+  const bool named = matched.size() == 1 && !is_glob(pattern->provider) && !is_glob(pattern->event);
+  std::vector<const Event*> skipped_hot;
+  std::vector<const Event*> skipped_sensitive;
+  std::vector<const Event*> skipped_unstable;
+  stability::Attributes lowest_skipped = stability::Attributes::maximum();
+  std::size_t kept = 0;
+  for (const Event* event : matched) {
+    const Hazard hazard = event->hazard.level;
+    if (hazard == Hazard::Forbidden) {
+      if (named) report_forbidden(context, description, *event);
+      continue;
+    }
+    if (!named && !allowed(context.policy, hazard)) {
+      (hazard == Hazard::Hot ? skipped_hot : skipped_sensitive).push_back(event);
+      continue;
+    }
+    const stability::Attributes attributes = probe_attributes(context.catalogue, *event);
+    if (!named && !stability::satisfies(attributes, context.policy.threshold)) {
+      skipped_unstable.push_back(event);
+      lowest_skipped = stability::minimum(lowest_skipped, attributes);
+      continue;
+    }
+    ++kept;
+    if (!seen.insert(event).second) continue;
+    info.events.push_back(event);
+    info.event_spans.push_back(description.span);
+    info.event_named.push_back(named);
+  }
+  const auto warn_skipped = [&](const std::vector<const Event*>& skipped, std::string_view kind,
+                                std::string_view option) {
+    if (skipped.empty()) return;
+    auto& diagnostic = context.diagnostics.warning(
+        kind == "hot" ? "D_HAZARD_HOT" : "D_HAZARD_SENSITIVE", description.span,
+        description.text + " leaves out " + std::to_string(skipped.size()) + " " + std::string(kind) + " probe" +
+            (skipped.size() == 1 ? "" : "s") + ": " + list(skipped),
+        "add -x allow=" + std::string(option) + " to trace them too");
+    diagnostic.notes.push_back(full_name(*skipped.front()) + ": " + skipped.front()->hazard.reason);
+  };
+  const std::string amin = accepting_amin(lowest_skipped, context.policy.threshold);
+  if (kept == 0 && skipped_hot.empty() && skipped_sensitive.empty() && !skipped_unstable.empty()) {
+    auto& diagnostic = context.diagnostics.error(
+        "D_STABILITY", description.span,
+        description.text + " matches only probes below the threshold " + threshold_text(context.policy.threshold) +
+            ": " + list(skipped_unstable),
+        "to accept them, lower the threshold: -x amin=" + amin + " (or #pragma D option amin=" + amin + ")");
+    diagnostic.notes.push_back(full_name(*skipped_unstable.front()) + " is " +
+                               to_string(probe_attributes(context.catalogue, *skipped_unstable.front())) +
+                               (skipped_unstable.front()->rationale.empty() ? "" : ": " + skipped_unstable.front()->rationale));
+    return;
+  }
+  if (kept == 0 && (!skipped_hot.empty() || !skipped_sensitive.empty())) {
+    const bool hot = !skipped_hot.empty();
+    const auto& skipped = hot ? skipped_hot : skipped_sensitive;
+    auto& diagnostic = context.diagnostics.error(
+        hot ? "D_HAZARD_HOT" : "D_HAZARD_SENSITIVE", description.span,
+        description.text + " matches only " + (hot ? "hot" : "sensitive") + " probes: " + list(skipped),
+        std::string("add -x allow=") + (hot ? "hot" : "sensitive") + " to trace them");
+    diagnostic.notes.push_back(full_name(*skipped.front()) + ": " + skipped.front()->hazard.reason);
+    return;
+  }
+  warn_skipped(skipped_hot, "hot", "hot");
+  warn_skipped(skipped_sensitive, "sensitive", "sensitive");
+  if (!skipped_unstable.empty()) {
+    context.diagnostics.warning(
+        "D_STABILITY", description.span,
+        description.text + " leaves out " + std::to_string(skipped_unstable.size()) + " probe" +
+            (skipped_unstable.size() == 1 ? "" : "s") + " below the threshold " +
+            threshold_text(context.policy.threshold) + ": " + list(skipped_unstable),
+        "add -x amin=" + amin + " to trace them too");
+  }
+}
+
+}  // namespace
+
+void expand_probes(Context& context) {
+  context.clauses.resize(context.program.clauses.size());
+  for (std::size_t index = 0; index < context.program.clauses.size(); ++index) {
+    const ast::Clause& clause = context.program.clauses[index];
+    ClauseInfo& info = context.clauses[index];
+    std::set<const Event*> seen;
+    for (const ast::ProbeDescription& description : clause.probes) {
+      if (description.kind == ast::ProbeKind::Tracepoint) {
+        expand_tracepoint(context, info, description, seen);
+      } else {
+        info.specials.push_back(&description);
+      }
+    }
+    // Keep (provider, name) order whatever the order of the descriptions.
+    std::vector<std::size_t> order(info.events.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::tie(info.events[a]->provider, info.events[a]->name) <
+             std::tie(info.events[b]->provider, info.events[b]->name);
+    });
+    ClauseInfo sorted;
+    for (std::size_t i : order) {
+      sorted.events.push_back(info.events[i]);
+      sorted.event_spans.push_back(info.event_spans[i]);
+      sorted.event_named.push_back(info.event_named[i]);
+    }
+    info.events = std::move(sorted.events);
+    info.event_spans = std::move(sorted.event_spans);
+    info.event_named = std::move(sorted.event_named);
+  }
+}
+
+}  // namespace probity::compiler::passes

@@ -1,0 +1,413 @@
+// The compiler end to end: D source against a real catalogue release (the
+// shipped index) or a small catalogue built here where a case needs data the
+// shipped one does not have (a forbidden probe). Each rejection is checked by
+// its tag, its place and what it tells the user to do.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "probity/catalogue/index.hpp"
+#include "probity/compiler/compile.hpp"
+#include "probity/compiler/diagnostic_tags.hpp"
+
+namespace probity::compiler {
+namespace {
+
+using catalogue::Catalogue;
+
+// The running machine's release is the one every Probity checkout catalogues.
+constexpr const char* reference_release = "6.18.44-fc-v657";
+
+const Catalogue& shipped() {
+  static const Catalogue catalogue = catalogue::Index::open(PROBITY_INDEX_FILE).load(reference_release);
+  return catalogue;
+}
+
+CompileResult compile_text(const std::string& text, CompileOptions options = {},
+                           const Catalogue& catalogue = shipped()) {
+  return compile(SourceFile{"test.d", text}, catalogue, options);
+}
+
+std::string all_diagnostics(const CompileResult& result, const std::string& text) {
+  std::string out;
+  for (const auto& diagnostic : result.diagnostics) out += render(diagnostic, SourceFile{"test.d", text});
+  return out;
+}
+
+const Diagnostic* find_tag(const CompileResult& result, std::string_view tag) {
+  for (const auto& diagnostic : result.diagnostics) {
+    if (diagnostic.tag == tag) return &diagnostic;
+  }
+  return nullptr;
+}
+
+std::size_t count_tag(const CompileResult& result, std::string_view tag) {
+  return static_cast<std::size_t>(std::count_if(result.diagnostics.begin(), result.diagnostics.end(),
+                                                [&](const Diagnostic& d) { return d.tag == tag; }));
+}
+
+#define EXPECT_COMPILES(result, text) \
+  ASSERT_TRUE((result).ok()) << all_diagnostics((result), (text))
+
+TEST(Compile, CountsByCommandWithAnAggregation) {
+  const std::string text = "sched:sched_switch { @[args->prev_comm] = count(); }";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+  const Program& program = *result.program;
+  ASSERT_EQ(program.events.size(), 1u);
+  EXPECT_EQ(program.events[0].provider, "sched");
+  EXPECT_EQ(program.events[0].name, "sched_switch");
+  ASSERT_EQ(program.aggregations.size(), 1u);
+  EXPECT_EQ(program.aggregations[0].name, "@");
+  EXPECT_EQ(program.aggregations[0].function, AggregatingFunction::Count);
+  ASSERT_EQ(program.aggregations[0].key_types.size(), 1u);
+  EXPECT_EQ(program.aggregations[0].key_types[0].kind, ValueKind::String);
+  ASSERT_EQ(program.clauses.size(), 1u);
+  ASSERT_EQ(program.clauses[0].field_slots, std::vector<std::string>{"prev_comm"});
+  ASSERT_EQ(program.clauses[0].probes.size(), 1u);
+  const FieldRef ref = program.clauses[0].probes[0].fields.at(0);
+  EXPECT_FALSE(ref.common);
+  EXPECT_EQ(program.events[0].fields.at(ref.index).name, "prev_comm");
+  EXPECT_EQ(program.catalogue_release, reference_release);
+}
+
+TEST(Compile, EventLayoutIsTheCataloguedOne) {
+  const auto result = compile_text("sched:sched_switch { trace(args->next_pid); }");
+  ASSERT_TRUE(result.ok());
+  const auto* event = shipped().find_event("sched", "sched_switch");
+  ASSERT_NE(event, nullptr);
+  ASSERT_EQ(result.program->events[0].fields.size(), event->fields.size());
+  for (std::size_t i = 0; i < event->fields.size(); ++i) {
+    EXPECT_EQ(result.program->events[0].fields[i], event->fields[i].layout);
+  }
+}
+
+TEST(Compile, ThreeSpellingsOfAProbeAreTheSameProbe) {
+  for (const std::string description :
+       {"sched:sched_switch", "sched:::sched_switch", "tracepoint:sched:sched_switch", "t:sched:sched_switch"}) {
+    const std::string text = description + " { @ = count(); }";
+    const auto result = compile_text(text);
+    EXPECT_COMPILES(result, text);
+    ASSERT_EQ(result.program->events.size(), 1u) << description;
+    EXPECT_EQ(result.program->events[0].name, "sched_switch") << description;
+  }
+}
+
+TEST(Compile, GlobLeavesOutHotProbesWithAWarningNamingThem) {
+  const std::string text = "syscalls:sys_enter_* { @[probename] = count(); }";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+  const Diagnostic* warning = find_tag(result, "D_HAZARD_HOT");
+  ASSERT_NE(warning, nullptr);
+  EXPECT_EQ(warning->severity, Severity::Warning);
+  EXPECT_NE(warning->message.find("syscalls:sys_enter_futex"), std::string::npos) << warning->message;
+  EXPECT_NE(warning->hint.find("-x allow=hot"), std::string::npos);
+  for (const auto& event : result.program->events) EXPECT_NE(event.hazard, catalogue::Hazard::Hot) << event.name;
+
+  CompileOptions allow;
+  allow.options = {{"allow", "hot"}};
+  const auto allowed = compile_text(text, allow);
+  EXPECT_COMPILES(allowed, text);
+  EXPECT_EQ(find_tag(allowed, "D_HAZARD_HOT"), nullptr);
+  EXPECT_GT(allowed.program->events.size(), result.program->events.size());
+}
+
+TEST(Compile, HotProbeNamedDirectlyNeedsAllowHot) {
+  const std::string text = "raw_syscalls:sys_enter { @[execname] = count(); }";
+  const auto refused = compile_text(text);
+  ASSERT_FALSE(refused.ok());
+  const Diagnostic* error = find_tag(refused, "D_HAZARD_HOT");
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->severity, Severity::Error);
+  EXPECT_EQ(error->span.begin.line, 1u);
+  EXPECT_EQ(error->span.begin.column, 1u);
+  EXPECT_NE(error->hint.find("-x allow=hot"), std::string::npos);
+
+  CompileOptions allow;
+  allow.options = {{"allow", "hot"}};
+  EXPECT_COMPILES(compile_text(text, allow), text);
+  const std::string with_pragma = "#pragma D option allow=hot\n" + text;
+  EXPECT_COMPILES(compile_text(with_pragma), with_pragma);
+}
+
+TEST(Compile, UnknownFieldNamesTheClosestAndTheRealFields) {
+  const std::string text = "sched:sched_switch\n{\n  @[args->prev_pdi] = count();\n}\n";
+  const auto result = compile_text(text);
+  ASSERT_FALSE(result.ok());
+  const Diagnostic* error = find_tag(result, "D_FIELD_UNKNOWN");
+  ASSERT_NE(error, nullptr) << all_diagnostics(result, text);
+  EXPECT_EQ(error->span.begin.line, 3u);
+  EXPECT_NE(error->hint.find("did you mean \"prev_pid\""), std::string::npos) << error->hint;
+  EXPECT_NE(error->hint.find("next_comm"), std::string::npos) << "the hint lists the real fields: " << error->hint;
+}
+
+TEST(Compile, FieldThatOnlySomeEventsHaveNamesThoseLackingIt) {
+  const std::string text = "sched:sched_switch, sched:sched_wakeup { trace(args->prev_pid); }";
+  const auto result = compile_text(text);
+  ASSERT_FALSE(result.ok());
+  const Diagnostic* error = find_tag(result, "D_FIELD_PARTIAL");
+  ASSERT_NE(error, nullptr) << all_diagnostics(result, text);
+  EXPECT_NE(error->message.find("sched:sched_wakeup"), std::string::npos) << error->message;
+  EXPECT_EQ(error->message.find("sched:sched_switch"), std::string::npos) << error->message;
+}
+
+TEST(Compile, ProbeThatMatchesNothingSuggestsTheClosest) {
+  const auto result = compile_text("sched:sched_swich { @ = count(); }");
+  ASSERT_FALSE(result.ok());
+  const Diagnostic* error = find_tag(result, "D_PROBE_NOMATCH");
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(error->hint.find("sched:sched_switch"), std::string::npos) << error->hint;
+  EXPECT_NE(error->message.find(reference_release), std::string::npos) << error->message;
+
+  const auto provider = compile_text("shced:sched_switch { @ = count(); }");
+  ASSERT_NE(find_tag(provider, "D_PROBE_NOMATCH"), nullptr);
+  EXPECT_NE(find_tag(provider, "D_PROBE_NOMATCH")->hint.find("\"sched\""), std::string::npos);
+}
+
+TEST(Compile, DtraceAndBpftraceProbeKindsGetTheTracepointToUse) {
+  const auto syscall = compile_text("syscall::openat:entry { @ = count(); }");
+  const Diagnostic* error = find_tag(syscall, "D_PROBE_UNSUPPORTED");
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(error->hint.find("syscalls:sys_enter_openat"), std::string::npos) << error->hint;
+
+  const auto kprobe = compile_text("kprobe:do_sys_open { @ = count(); }");
+  ASSERT_NE(find_tag(kprobe, "D_PROBE_UNSUPPORTED"), nullptr);
+
+  const auto on_cpu = compile_text("sched:::on-cpu { @ = count(); }");
+  const Diagnostic* nomatch = find_tag(on_cpu, "D_PROBE_NOMATCH");
+  ASSERT_NE(nomatch, nullptr);
+  EXPECT_NE(nomatch->hint.find("sched:sched_switch"), std::string::npos) << nomatch->hint;
+}
+
+// A catalogue with one forbidden, one hot and one ordinary event.
+Catalogue hazard_catalogue() {
+  Catalogue catalogue;
+  catalogue.release = "test-1";
+  catalogue::Provider provider;
+  provider.name = "demo";
+  provider.documented = true;
+  provider.provider_stability = stability::Level::Stable;
+  for (const auto& [name, hazard] : std::vector<std::pair<std::string, catalogue::Hazard>>{
+           {"danger", catalogue::Hazard::Forbidden}, {"fast", catalogue::Hazard::Hot}, {"plain", catalogue::Hazard::None}}) {
+    catalogue::Event event;
+    event.provider = "demo";
+    event.name = name;
+    event.documented = true;
+    event.stability.value = {stability::Level::Stable, stability::Level::Stable, stability::DependencyClass::Common};
+    event.hazard = {hazard, hazard == catalogue::Hazard::None ? "" : "it would hurt", "https://example.org/why"};
+    catalogue::Field field;
+    field.layout = {"value", "int", 8, 4, true, catalogue::FieldKind::Integer, false};
+    field.documented = true;
+    field.stability = event.stability;
+    event.fields.push_back(field);
+    provider.events.push_back(event);
+  }
+  catalogue.providers.push_back(provider);
+  return catalogue;
+}
+
+TEST(Compile, ForbiddenProbeNamedDirectlyIsAnErrorNoOptionChanges) {
+  const Catalogue catalogue = hazard_catalogue();
+  CompileOptions everything;
+  everything.options = {{"allow", "hot,sensitive"}, {"amin", "Internal/Internal/Unknown"}};
+  for (const CompileOptions& options : {CompileOptions{}, everything}) {
+    const auto result = compile_text("demo:danger { trace(args->value); }", options, catalogue);
+    ASSERT_FALSE(result.ok());
+    const Diagnostic* error = find_tag(result, "D_PROBE_FORBIDDEN");
+    ASSERT_NE(error, nullptr);
+    EXPECT_NE(error->message.find("it would hurt"), std::string::npos) << error->message;
+    EXPECT_NE(error->hint.find("no option"), std::string::npos) << error->hint;
+  }
+  CompileOptions allow_forbidden;
+  allow_forbidden.options = {{"allow", "forbidden"}};
+  const auto refused = compile_text("demo:plain { trace(args->value); }", allow_forbidden, catalogue);
+  EXPECT_NE(find_tag(refused, "D_OPTION_VALUE"), nullptr);
+}
+
+TEST(Compile, GlobSkipsForbiddenProbesSilently) {
+  const Catalogue catalogue = hazard_catalogue();
+  CompileOptions allow;
+  allow.options = {{"allow", "hot"}};
+  const auto result = compile_text("demo:* { trace(args->value); }", allow, catalogue);
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result.diagnostics.empty());
+  ASSERT_EQ(result.program->events.size(), 2u);
+  for (const auto& event : result.program->events) EXPECT_NE(event.name, "danger");
+}
+
+TEST(Compile, UndocumentedProbeIsBelowTheDefaultThreshold) {
+  const auto* undocumented = [] {
+    for (const auto& provider : shipped().providers) {
+      for (const auto& event : provider.events) {
+        if (!event.documented && event.hazard.level == catalogue::Hazard::None) return &event;
+      }
+    }
+    return static_cast<const catalogue::Event*>(nullptr);
+  }();
+  ASSERT_NE(undocumented, nullptr);
+  const std::string text = undocumented->provider + ":" + undocumented->name + " { @ = count(); }";
+  const auto refused = compile_text(text);
+  ASSERT_FALSE(refused.ok());
+  const Diagnostic* error = find_tag(refused, "D_STABILITY");
+  ASSERT_NE(error, nullptr) << all_diagnostics(refused, text);
+  EXPECT_NE(error->message.find("Private/Private/Unknown"), std::string::npos) << error->message;
+  EXPECT_NE(error->message.find("Evolving/Evolving/Unknown"), std::string::npos) << error->message;
+  EXPECT_NE(error->hint.find("-x amin=Private"), std::string::npos) << error->hint;
+
+  CompileOptions lowered;
+  lowered.options = {{"amin", "Private"}};
+  EXPECT_COMPILES(compile_text(text, lowered), text);
+}
+
+TEST(Compile, RaisingTheThresholdRejectsEvolvingElements) {
+  const std::string text = "sched:sched_switch { @[probe] = count(); }";  // probe is Evolving
+  EXPECT_COMPILES(compile_text(text), text);
+  CompileOptions raised;
+  raised.options = {{"amin", "Stable"}};
+  const auto result = compile_text(text, raised);
+  ASSERT_FALSE(result.ok());
+  bool names_probe = false;
+  for (const auto& diagnostic : result.diagnostics) {
+    if (diagnostic.tag == "D_STABILITY" && diagnostic.message.find("built-in probe") != std::string::npos) names_probe = true;
+  }
+  EXPECT_TRUE(names_probe) << all_diagnostics(result, text);
+}
+
+TEST(Compile, SeveralIndependentErrorsInOneRun) {
+  const std::string text =
+      "sched:sched_switch { @[args->nope] = count(); }\n"
+      "sched:sched_wakeup { printf(\"%d\\n\", execname); }\n"
+      "sched:sched_nothing { @ = count(); }\n";
+  const auto result = compile_text(text);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(count_tag(result, "D_FIELD_UNKNOWN"), 1u);
+  EXPECT_EQ(count_tag(result, "D_PRINTF_FORMAT"), 1u);
+  EXPECT_EQ(count_tag(result, "D_PROBE_NOMATCH"), 1u);
+  // In source order.
+  std::uint32_t last = 0;
+  for (const auto& diagnostic : result.diagnostics) {
+    EXPECT_GE(diagnostic.span.begin.line, last);
+    last = diagnostic.span.begin.line;
+  }
+}
+
+TEST(Compile, TypeErrorsSayWhatToWrite) {
+  struct Case {
+    std::string text;
+    std::string tag;
+    std::string hint_part;
+  };
+  const std::vector<Case> cases{
+      {"BEGIN { x = execname + 1; }", "D_OPERAND", ""},
+      {"BEGIN { printf(\"%s\\n\", 1); }", "D_PRINTF_FORMAT", "%d"},
+      {"BEGIN { printf(\"%d %d\\n\", 1); }", "D_PRINTF_FORMAT", ""},
+      {"BEGIN { trace(y); }", "D_IDENT_UNKNOWN", ""},
+      {"BEGIN { trace(self->never); }", "D_VAR_UNDEFINED", ""},
+      {"BEGIN { x = 1; } END { x = \"s\"; }", "D_VAR_TYPE", ""},
+      {"sched:sched_switch { @a = count(); } END { @a = sum(1); }", "D_AGG_MISMATCH", ""},
+      {"sched:sched_switch { @a = lquantize(args->prev_pid, 10, 0, 1); }", "D_AGG_PARAMS", ""},
+      {"BEGIN { x = count(); }", "D_AGG_CONTEXT", ""},
+      {"BEGIN { printa(@nothing); }", "D_AGG_UNDEFINED", ""},
+      {"syscalls:sys_enter_openat { trace(copyinstr(args->filename)); }", "D_FUNC_UNAVAILABLE", "%p"},
+      {"BEGIN { trace(arg0); }", "D_FUNC_UNAVAILABLE", "args->"},
+      {"BEGIN { prnitf(\"x\"); }", "D_FUNC_UNKNOWN", "printf"},
+      {"BEGIN { trace(args->pid); }", "D_ARGS_CONTEXT", ""},
+      {"BEGIN { pid = 3; }", "D_LVALUE", ""},
+      {"sched:sched_switch { args->prev_pid = 3; }", "D_LVALUE", ""},
+      {"BEGIN { trace($3); }", "D_MACRO_UNDEFINED", "probity -s"},
+  };
+  for (const Case& test : cases) {
+    const auto result = compile_text(test.text);
+    EXPECT_FALSE(result.ok()) << test.text;
+    const Diagnostic* diagnostic = find_tag(result, test.tag);
+    ASSERT_NE(diagnostic, nullptr) << test.text << "\n" << all_diagnostics(result, test.text);
+    EXPECT_NE(diagnostic->hint.find(test.hint_part), std::string::npos) << test.text << ": " << diagnostic->hint;
+  }
+}
+
+TEST(Compile, UnknownOptionSuggestsTheClosest) {
+  const std::string text = "#pragma D option bufsiz=4m\nBEGIN { exit(0); }";
+  const auto result = compile_text(text);
+  const Diagnostic* error = find_tag(result, "D_OPTION_UNKNOWN");
+  ASSERT_NE(error, nullptr) << all_diagnostics(result, text);
+  EXPECT_EQ(error->span.begin.line, 1u);
+  EXPECT_NE(error->hint.find("\"bufsize\""), std::string::npos) << error->hint;
+
+  CompileOptions bad;
+  bad.options = {{"amin", "Stabel"}};
+  const auto value = compile_text("BEGIN { exit(0); }", bad);
+  const Diagnostic* value_error = find_tag(value, "D_OPTION_VALUE");
+  ASSERT_NE(value_error, nullptr);
+  EXPECT_EQ(value_error->span.begin.line, 0u) << "a command-line option has no place in the source";
+}
+
+TEST(Compile, VariablesAggregationsAndMapsAreTyped) {
+  const std::string text =
+      "syscalls:sys_enter_read { self->start = timestamp; }\n"
+      "syscalls:sys_exit_read /self->start/ {\n"
+      "  @latency[execname] = quantize(timestamp - self->start);\n"
+      "  @bytes = sum(args->ret);\n"
+      "  self->start = 0;\n"
+      "}\n"
+      "tracepoint:sched:sched_wakeup { @start[args->pid] = nsecs; }\n"
+      "tracepoint:sched:sched_switch /@start[args->next_pid]/ {\n"
+      "  @runq = hist(nsecs - @start[args->next_pid]);\n"
+      "  delete(@start[args->next_pid]);\n"
+      "}\n"
+      "END { printa(\"%s %@d\\n\", @latency); trunc(@bytes); }\n";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+  const Program& program = *result.program;
+  const auto variable = [&](const std::string& name) -> const Variable* {
+    for (const auto& v : program.variables) {
+      if (v.name == name) return &v;
+    }
+    return nullptr;
+  };
+  ASSERT_NE(variable("self->start"), nullptr);
+  EXPECT_EQ(variable("self->start")->scope, VariableScope::Thread);
+  ASSERT_NE(variable("@start"), nullptr);
+  EXPECT_EQ(variable("@start")->scope, VariableScope::Map);
+  EXPECT_EQ(variable("@start")->key_types.size(), 1u);
+  std::vector<std::string> aggregations;
+  for (const auto& aggregation : program.aggregations) aggregations.push_back(aggregation.name);
+  EXPECT_EQ(aggregations, (std::vector<std::string>{"@latency", "@bytes", "@runq"}));
+  EXPECT_EQ(program.aggregations[2].function, AggregatingFunction::Quantize);
+}
+
+TEST(Compile, StabilityReportIsTheMinimumOverTheProgram) {
+  const std::string text = "sched:sched_switch { @[execname] = count(); }";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+  const auto* event = shipped().find_event("sched", "sched_switch");
+  const auto* provider = shipped().find_provider("sched");
+  stability::Attributes expected = event->stability.value;
+  expected.name = std::min(expected.name, provider->provider_stability);
+  EXPECT_EQ(result.program->stability.probe_description, expected);
+  const std::string report = stability_report(*result.program, true);
+  EXPECT_NE(report.find("Minimum Probe Description Attributes"), std::string::npos);
+  EXPECT_NE(report.find("Identifier Names: " + std::string(to_string(expected.name))), std::string::npos) << report;
+  EXPECT_NE(report.find("Stability attributes for description sched:sched_switch:"), std::string::npos) << report;
+}
+
+TEST(Compile, EveryTagEmittedIsInTheTagList) {
+  const std::vector<std::string> texts{
+      "sched:sched_switch { @[args->nope] = count(); }", "nothing:here { }", "BEGIN { trace(y); }",
+      "raw_syscalls:sys_enter { }", "BEGIN { printf(\"%q\"); }",
+  };
+  for (const auto& text : texts) {
+    for (const auto& diagnostic : compile_text(text).diagnostics) {
+      EXPECT_NE(find_diagnostic_tag(diagnostic.tag), nullptr) << diagnostic.tag;
+    }
+  }
+}
+
+TEST(Compile, EmptyProgramIsAnError) {
+  const auto result = compile_text("/* nothing */\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(find_tag(result, "D_EMPTY_PROGRAM"), nullptr);
+}
+
+}  // namespace
+}  // namespace probity::compiler
