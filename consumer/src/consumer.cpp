@@ -1,1 +1,0 @@
-#include "probity/consumer.hpp"

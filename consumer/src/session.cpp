@@ -1,0 +1,320 @@
+#include "probity/consumer/session.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "instance_name.hpp"
+#include "probity/catalogue/harvest.hpp"
+#include "probity/consumer/tracefs_error.hpp"
+#include "tracefs_io.hpp"
+
+namespace probity::consumer {
+
+namespace fs = std::filesystem;
+
+struct TracingSession::State {
+  fs::path tracing;
+  fs::path dir;
+  std::string name;
+  std::vector<EventSpec> events;
+  std::vector<pid_t> excluded_pids;
+  pid_t owner = 0;
+  bool open = false;
+  // What was written per event, so that teardown undoes exactly that.
+  struct Written {
+    bool filter = false;
+    bool trigger = false;
+    bool enabled = false;
+  };
+  std::vector<Written> written;
+
+  fs::path event_file(const EventSpec& event, std::string_view file) const {
+    return dir / "events" / event.system / event.name / file;
+  }
+  std::string label(const EventSpec& event) const { return event.system + ":" + event.name; }
+
+  // Every step is attempted; the first failure is returned.
+  std::optional<TracefsOperationError> teardown() noexcept;
+};
+
+namespace {
+
+// Sessions alive in this process, for the exit() and std::terminate paths,
+// which do not unwind the stack.
+struct LiveSessions {
+  std::mutex mutex;
+  std::vector<TracingSession::State*> states;
+};
+
+LiveSessions& live_sessions() {
+  static LiveSessions sessions;
+  return sessions;
+}
+
+std::terminate_handler previous_terminate_handler = nullptr;
+
+void tear_down_live_sessions() noexcept {
+  LiveSessions& sessions = live_sessions();
+  std::unique_lock lock(sessions.mutex, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  for (TracingSession::State* state : sessions.states) {
+    if (state->open && state->owner == ::getpid()) {
+      if (auto error = state->teardown()) std::fprintf(stderr, "%s\n", error->what());
+    }
+  }
+}
+
+[[noreturn]] void terminate_with_teardown() noexcept {
+  tear_down_live_sessions();
+  if (previous_terminate_handler != nullptr) previous_terminate_handler();
+  std::abort();
+}
+
+void register_session(TracingSession::State* state) {
+  static std::once_flag hooks_installed;
+  std::call_once(hooks_installed, [] {
+    live_sessions();  // constructed before the atexit hook, so destroyed after it
+    std::atexit(tear_down_live_sessions);
+    previous_terminate_handler = std::set_terminate(terminate_with_teardown);
+  });
+  LiveSessions& sessions = live_sessions();
+  const std::lock_guard lock(sessions.mutex);
+  sessions.states.push_back(state);
+}
+
+void unregister_session(TracingSession::State* state) noexcept {
+  LiveSessions& sessions = live_sessions();
+  const std::lock_guard lock(sessions.mutex);
+  std::erase(sessions.states, state);
+}
+
+bool is_safe_path_component(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find('/') == std::string::npos && name.find('\0') == std::string::npos;
+}
+
+std::uint64_t own_start_time() {
+  const detail::ProcessStatus self = detail::process_status(::getpid());
+  if (!self.exists) {
+    throw catalogue::TracefsError("probity: cannot read /proc/self/stat to name the tracefs instance; is /proc mounted?");
+  }
+  return self.start_time;
+}
+
+// The kernel explains a rejected filter in the filter file itself.
+std::string kernel_filter_message(const fs::path& filter_file) {
+  try {
+    std::string text = detail::read_tracefs_file(filter_file);
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+  } catch (...) {
+    return {};
+  }
+}
+
+fs::path create_instance(const fs::path& tracing, detail::InstanceOwner& owner, std::string& name) {
+  static std::atomic<unsigned> next_sequence{0};
+  const fs::path instances = tracing / "instances";
+  for (;;) {
+    owner.sequence = next_sequence++;
+    name = detail::format_instance_name(owner);
+    const fs::path dir = instances / name;
+    if (::mkdir(dir.c_str(), 0750) == 0) return dir;
+    if (errno == EEXIST) continue;
+    const int error = errno;
+    if (error == ENOENT) {
+      throw TracefsOperationError("create a tracing instance (does this kernel have tracefs instances?)",
+                                  dir, error);
+    }
+    throw TracefsOperationError("create a tracing instance", dir, error);
+  }
+}
+
+}  // namespace
+
+std::optional<TracefsOperationError> TracingSession::State::teardown() noexcept {
+  if (!open) return std::nullopt;
+  std::optional<TracefsOperationError> first;
+  auto note = [&](std::string_view action, const fs::path& path, int error) {
+    if (error != 0 && error != ENOENT && !first) first.emplace(std::string(action), path, error);
+  };
+  try {
+    note("turn tracing off", dir / "tracing_on", detail::try_write_tracefs_file(dir / "tracing_on", "0"));
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const EventSpec& event = events[i];
+      if (written[i].enabled) {
+        const fs::path file = event_file(event, "enable");
+        note("disable " + label(event), file, detail::try_write_tracefs_file(file, "0"));
+      }
+      if (written[i].trigger) {
+        const fs::path file = event_file(event, "trigger");
+        note("remove the stacktrace trigger of " + label(event), file,
+             detail::try_append_tracefs_file(file, "!stacktrace"));
+      }
+      if (written[i].filter) {
+        const fs::path file = event_file(event, "filter");
+        note("clear the filter of " + label(event), file, detail::try_write_tracefs_file(file, "0"));
+      }
+    }
+    // Files of the instance closed just before (a reader destroyed first) can
+    // keep it busy for a moment.
+    int error = 0;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      error = ::rmdir(dir.c_str()) == 0 ? 0 : errno;
+      if (error != EBUSY) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (error == EBUSY && !first) {
+      first.emplace("remove the tracing instance (it is still in use: a reader of it is open)", dir, error);
+    } else {
+      note("remove the tracing instance", dir, error);
+    }
+  } catch (...) {
+    // Only allocation can throw here; the instance stays for the next run's cleanup.
+  }
+  open = false;
+  return first;
+}
+
+TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique<State>()) {
+  State& state = *state_;
+  state.tracing = options.tracing.empty() ? catalogue::tracing_dir() : options.tracing;
+  state.events = std::move(options.events);
+  state.excluded_pids = std::move(options.excluded_pids);
+  if (options.exclude_own_pid && state.excluded_pids.empty()) state.excluded_pids.push_back(::getpid());
+  state.owner = ::getpid();
+
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const EventSpec& event : state.events) {
+    if (!is_safe_path_component(event.system) || !is_safe_path_component(event.name)) {
+      throw catalogue::TracefsError("probity: invalid event name '" + event.system + ":" + event.name + "'");
+    }
+    if (!seen.emplace(event.system, event.name).second) {
+      throw catalogue::TracefsError("probity: event " + event.system + ":" + event.name +
+                                    " is listed twice; merge its filters into one");
+    }
+  }
+  state.written.resize(state.events.size());
+
+  detail::InstanceOwner owner{state.owner, own_start_time(), 0};
+  state.dir = create_instance(state.tracing, owner, state.name);
+  state.open = true;
+  register_session(state_.get());
+
+  try {
+    const fs::path& dir = state.dir;
+    detail::write_tracefs_file(dir / "tracing_on", "0", "turn tracing off");
+    detail::write_tracefs_file(dir / "options" / "overwrite", "0", "set no-overwrite mode");
+    detail::write_tracefs_file(dir / "trace_clock", "mono", "select the mono trace clock");
+    if (options.buffer_size_kb != 0) {
+      detail::write_tracefs_file(dir / "buffer_size_kb", std::to_string(options.buffer_size_kb),
+                                 "set the buffer size to " + std::to_string(options.buffer_size_kb) +
+                                     " KiB per CPU");
+    }
+    for (std::size_t i = 0; i < state.events.size(); ++i) {
+      const EventSpec& event = state.events[i];
+      const fs::path event_dir = dir / "events" / event.system / event.name;
+      struct stat info {};
+      if (::stat(event_dir.c_str(), &info) != 0) {
+        throw TracefsOperationError("find event " + state.label(event) + " in this kernel", event_dir, errno);
+      }
+      const std::string filter = combined_filter(event.filter, state.excluded_pids);
+      if (!filter.empty()) {
+        const fs::path file = state.event_file(event, "filter");
+        state.written[i].filter = true;
+        if (const int error = detail::try_write_tracefs_file(file, filter); error != 0) {
+          throw TracefsOperationError("set the filter '" + filter + "' on " + state.label(event), file,
+                                      error, error == EINVAL ? kernel_filter_message(file) : "");
+        }
+      }
+      if (event.stack_trigger) {
+        const fs::path file = state.event_file(event, "trigger");
+        const std::string trigger = filter.empty() ? "stacktrace" : "stacktrace if " + filter;
+        state.written[i].trigger = true;
+        if (const int error = detail::try_append_tracefs_file(file, trigger); error != 0) {
+          throw TracefsOperationError("add the trigger '" + trigger + "' to " + state.label(event), file, error);
+        }
+      }
+      state.written[i].enabled = true;
+      detail::write_tracefs_file(state.event_file(event, "enable"), "1", "enable " + state.label(event));
+    }
+  } catch (...) {
+    state.teardown();
+    unregister_session(state_.get());
+    throw;
+  }
+}
+
+TracingSession::~TracingSession() {
+  if (!state_) return;
+  if (state_->owner == ::getpid()) {
+    if (auto error = state_->teardown()) std::fprintf(stderr, "%s\n", error->what());
+  }
+  unregister_session(state_.get());
+}
+
+TracingSession::TracingSession(TracingSession&&) noexcept = default;
+
+TracingSession& TracingSession::operator=(TracingSession&& other) noexcept {
+  if (this != &other) {
+    TracingSession discarded(std::move(*this));
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+void TracingSession::start() {
+  detail::write_tracefs_file(state_->dir / "tracing_on", "1", "turn tracing on");
+}
+
+void TracingSession::stop() {
+  detail::write_tracefs_file(state_->dir / "tracing_on", "0", "turn tracing off");
+}
+
+void TracingSession::close() {
+  if (!state_) return;
+  std::optional<TracefsOperationError> error;
+  if (state_->owner == ::getpid()) error = state_->teardown();
+  state_->open = false;
+  if (error) throw *error;
+}
+
+bool TracingSession::is_open() const { return state_ && state_->open; }
+const fs::path& TracingSession::tracing_dir() const { return state_->tracing; }
+const fs::path& TracingSession::instance_dir() const { return state_->dir; }
+const std::string& TracingSession::instance_name() const { return state_->name; }
+const std::vector<EventSpec>& TracingSession::events() const { return state_->events; }
+
+std::size_t TracingSession::buffer_size_kb() const {
+  return detail::read_number_file(state_->dir / "buffer_size_kb").value_or(0);
+}
+
+std::string TracingSession::combined_filter(const std::string& user_filter,
+                                            const std::vector<pid_t>& excluded_pids) {
+  std::string filter;
+  const bool has_user_filter = user_filter.find_first_not_of(" \t\n") != std::string::npos;
+  if (has_user_filter) filter = "(" + user_filter + ")";
+  for (const pid_t pid : excluded_pids) {
+    if (!filter.empty()) filter += " && ";
+    filter += "common_pid != " + std::to_string(pid);
+  }
+  return filter;
+}
+
+}  // namespace probity::consumer
