@@ -1,6 +1,8 @@
 #include "catalogue_command.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <exception>
 #include <optional>
 #include <ostream>
 #include <system_error>
@@ -9,6 +11,7 @@
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/effective.hpp"
 #include "probity/catalogue/harvest.hpp"
+#include "probity/catalogue/image_harvest.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/yaml_io.hpp"
 
@@ -20,10 +23,14 @@ namespace fs = std::filesystem;
 struct Arguments {
   std::optional<std::string> source;
   std::optional<std::string> output;
+  std::optional<std::string> kernel_image;
+  bool no_modules = false;
+  std::optional<std::string> timeout;
 };
 
 // --source DIR, -o FILE (also --output, and the --name=value spellings).
 Arguments parse(const std::vector<std::string>& arguments, const std::string& command, bool takes_source) {
+  const bool harvesting = command == "harvest";
   Arguments parsed;
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
@@ -36,6 +43,12 @@ Arguments parse(const std::vector<std::string>& arguments, const std::string& co
       parsed.source = value("--source");
     } else if (argument == "-o" || argument == "--output" || argument.starts_with("--output=")) {
       parsed.output = value(argument == "-o" ? "-o" : "--output");
+    } else if (harvesting && (argument == "--kernel-image" || argument.starts_with("--kernel-image="))) {
+      parsed.kernel_image = value("--kernel-image");
+    } else if (harvesting && argument == "--no-modules") {
+      parsed.no_modules = true;
+    } else if (harvesting && (argument == "--timeout" || argument.starts_with("--timeout="))) {
+      parsed.timeout = value("--timeout");
     } else {
       throw UsageError("unknown argument \"" + argument + "\" for probity catalogue " + command +
                        "; see probity catalogue --help");
@@ -86,8 +99,38 @@ bool running_from_build_tree() {
   return build_end == build_dir.end();
 }
 
-int harvest(const std::vector<std::string>& arguments, std::ostream& out) {
+// --kernel-image PATH: boot the image under qemu and harvest it there.
+catalogue::KernelSnapshot harvest_image(const Arguments& parsed, std::ostream& err) {
+  catalogue::ImageHarvestOptions options;
+  options.image = *parsed.kernel_image;
+  options.load_modules = !parsed.no_modules;
+  options.progress = &err;
+  if (parsed.timeout) {
+    std::size_t used = 0;
+    long seconds = 0;
+    try {
+      seconds = std::stol(*parsed.timeout, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != parsed.timeout->size() || seconds <= 0) {
+      throw UsageError("--timeout needs a number of seconds, not \"" + *parsed.timeout + "\"");
+    }
+    options.timeout = std::chrono::seconds(seconds);
+  }
+  try {
+    return catalogue::harvest_kernel_image(options);
+  } catch (const catalogue::ImageHarvestError& error) {
+    if (!error.console().empty()) err << error.console();
+    throw CliError(std::string(error.what()).substr(std::string_view("probity: ").size()));
+  }
+}
+
+int harvest(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   const Arguments parsed = parse(arguments, "harvest", false);
+  if (!parsed.kernel_image && (parsed.no_modules || parsed.timeout)) {
+    throw UsageError("--no-modules and --timeout go with --kernel-image PATH");
+  }
   fs::path directory;
   if (parsed.output) {
     directory = *parsed.output;
@@ -100,11 +143,19 @@ int harvest(const std::vector<std::string>& arguments, std::ostream& out) {
   if (!fs::is_directory(directory, error)) {
     throw CliError("cannot write the snapshot: " + directory.string() + " is not a directory");
   }
-  const catalogue::KernelSnapshot snapshot = catalogue::harvest_live();
+  const catalogue::KernelSnapshot snapshot =
+      parsed.kernel_image ? harvest_image(parsed, err) : catalogue::harvest_live();
   const fs::path file = directory / (snapshot.release + ".yaml");
   catalogue::write_snapshot(snapshot, file);
+  const auto from_modules = std::count_if(snapshot.events.begin(), snapshot.events.end(),
+                                          [](const catalogue::EventLayout& event) { return !event.module.empty(); });
   out << "probity: wrote " << file.string() << ": " << snapshot.events.size() << " events of " << snapshot.release
-      << " (" << snapshot.machine << "); rebuild the index to use it (the build does, or: probity catalogue build)\n";
+      << " (" << snapshot.machine << ")";
+  if (parsed.kernel_image) {
+    out << ", " << from_modules << " from modules, " << snapshot.failed_modules.size() << " module"
+        << (snapshot.failed_modules.size() == 1 ? "" : "s") << " failed to load";
+  }
+  out << "; rebuild the index to use it (the build does, or: probity catalogue build)\n";
   return 0;
 }
 
@@ -113,6 +164,7 @@ int harvest(const std::vector<std::string>& arguments, std::ostream& out) {
 std::string catalogue_usage() {
   return "usage: probity catalogue build --source DIR -o FILE\n"
          "       probity catalogue harvest [-o DIR]\n"
+         "       probity catalogue harvest --kernel-image PATH [--no-modules] [--timeout SECONDS] [-o DIR]\n"
          "\n"
          "  build     compile the catalogue YAML under DIR (common.yaml, providers/, kernels/)\n"
          "            into the binary index FILE that probity reads at run time; every\n"
@@ -120,8 +172,19 @@ std::string catalogue_usage() {
          "  harvest   record the running kernel's tracepoints (read from tracefs, needs root)\n"
          "            as DIR/<release>.yaml; run from the build tree, DIR defaults to the\n"
          "            source tree's catalogue/data/kernels\n"
+         "  harvest --kernel-image PATH\n"
+         "            record the tracepoints of a kernel that is not running: PATH is a\n"
+         "            vmlinuz or a Debian linux-image-*.deb; the kernel boots under qemu\n"
+         "            (TCG, no KVM needed) with a generated busybox initramfs that loads\n"
+         "            every module of the package defining trace events (--no-modules:\n"
+         "            built-in events only); events from modules carry module:, modules\n"
+         "            that would not load are listed under failed_modules:; takes about\n"
+         "            30 s, or 2 to 4 min with modules (--timeout, default 900 s); needs\n"
+         "            qemu-system-x86, busybox-static, tar and, for a .deb, dpkg-deb\n"
          "\n"
-         "example: sudo probity catalogue harvest && cmake --build build\n";
+         "example: sudo probity catalogue harvest && cmake --build build\n"
+         "         apt-get download linux-image-6.1.0-56-amd64 &&\n"
+         "           probity catalogue harvest --kernel-image linux-image-6.1.0-56-amd64_*.deb\n";
 }
 
 int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
@@ -138,7 +201,7 @@ int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, 
     }
   }
   if (command == "build") return build(arguments, out, err);
-  if (command == "harvest") return harvest(arguments, out);
+  if (command == "harvest") return harvest(arguments, out, err);
   throw UsageError("unknown catalogue command \"" + command + "\"; the commands are build and harvest");
 }
 

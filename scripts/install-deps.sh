@@ -8,6 +8,9 @@ packages=(
   libtraceevent-dev libtracefs-dev libyaml-cpp-dev
   bison flex
   libgtest-dev libgmock-dev libbenchmark-dev
+  liblzma-dev
+  # probity catalogue harvest --kernel-image: boot a kernel under qemu
+  qemu-system-x86 busybox-static cpio xz-utils tar dpkg
 )
 
 missing=()

@@ -188,10 +188,16 @@ FieldLayout to_layout(const tep_format_field& field) {
   return layout;
 }
 
+// A few kernels declare two fields with one name (6.1's amdgpu_vm_grab_id has
+// "__data_loc char[] ring" and "u32 ring"). Fields are reached by name, and
+// libtraceevent's tep_find_field() returns the first, so the later one can
+// never be read: it is left out, and the snapshot keeps names unique.
 std::vector<FieldLayout> to_layouts(const tep_format_field* first) {
   std::vector<FieldLayout> layouts;
   for (const tep_format_field* field = first; field != nullptr; field = field->next) {
-    layouts.push_back(to_layout(*field));
+    const bool shadowed = std::any_of(layouts.begin(), layouts.end(),
+                                      [&](const FieldLayout& earlier) { return earlier.name == field->name; });
+    if (!shadowed) layouts.push_back(to_layout(*field));
   }
   return layouts;
 }
@@ -340,7 +346,18 @@ KernelSnapshot harvest_live(const fs::path& tracing) {
       // libtraceevent reads the print format only after the complete field
       // list and records print_fmt.format first, so a non-null format string
       // is what tells the two apart.
-      if ((event->flags & TEP_EVENT_FL_FAILED) != 0 && event->print_fmt.format == nullptr) {
+      // An empty "print fmt:" (applespi_irq_received of Linux 6.1) fails before
+      // the format string is recorded, with every field read: the fields
+      // libtraceevent kept, counted against the file's field lines, tell that
+      // case from a broken field list.
+      const auto kept_every_field = [&] {
+        std::size_t lines = 0;
+        for (std::size_t at = text.find("\tfield:"); at != std::string::npos; at = text.find("\tfield:", at + 1)) {
+          ++lines;
+        }
+        return static_cast<std::size_t>(event->format.nr_common + event->format.nr_fields) == lines;
+      };
+      if ((event->flags & TEP_EVENT_FL_FAILED) != 0 && event->print_fmt.format == nullptr && !kept_every_field()) {
         problems.push_back(problem_in(format_file, "libtraceevent cannot parse its field list"));
         continue;
       }

@@ -16,8 +16,11 @@ namespace {
 using yaml::Entry;
 using yaml::YamlDocument;
 
-constexpr std::array<std::string_view, 5> snapshot_keys{"release", "machine", "source",
-                                                        "common_fields", "events"};
+constexpr std::array<std::string_view, 6> snapshot_keys{"release", "machine", "source",
+                                                        "common_fields", "events", "failed_modules"};
+// failed_modules is optional: only image harvests that load modules write it.
+constexpr std::array<std::string_view, 5> required_snapshot_keys{"release", "machine", "source",
+                                                                 "common_fields", "events"};
 constexpr std::array<std::string_view, 3> event_keys{"fields", "module", "stability"};
 constexpr std::array<std::string_view, 7> field_keys{"name", "size",   "offset",  "signed",
                                                      "kind", "type",   "relative"};
@@ -140,6 +143,18 @@ void read_events(YamlDocument& doc, const Entry& events_entry, KernelSnapshot& s
             });
 }
 
+// failed_modules: {module: reason, ...}
+std::vector<FailedModule> read_failed_modules(YamlDocument& doc, const Entry& entry) {
+  std::vector<FailedModule> failed;
+  if (!doc.expect_map(entry.value, entry.path, entry.key_node)) return failed;
+  for (const Entry& module : doc.named_entries(entry.value, entry.path, "module")) {
+    if (auto reason = doc.read_string(module)) failed.push_back({module.key, std::move(*reason)});
+  }
+  std::sort(failed.begin(), failed.end(),
+            [](const FailedModule& a, const FailedModule& b) { return a.name < b.name; });
+  return failed;
+}
+
 // ---------------------------------------------------------------- writing
 
 void emit_field(YAML::Emitter& out, const FieldLayout& field) {
@@ -221,6 +236,16 @@ std::string emit_snapshot(const KernelSnapshot& snapshot) {
     }
     out << YAML::EndMap;
   }
+  if (!snapshot.failed_modules.empty()) {
+    std::vector<FailedModule> failed = snapshot.failed_modules;
+    std::sort(failed.begin(), failed.end(),
+              [](const FailedModule& a, const FailedModule& b) { return a.name < b.name; });
+    out << YAML::Key << "failed_modules" << YAML::Value << YAML::BeginMap;
+    for (const FailedModule& module : failed) {
+      out << YAML::Key << module.name << YAML::Value << YAML::DoubleQuoted << module.reason;
+    }
+    out << YAML::EndMap;
+  }
   out << YAML::EndMap;
   if (!out.good()) {
     throw CatalogueError({Diagnostic{{}, "", "cannot write the snapshot as YAML: " + out.GetLastError(), ""}});
@@ -239,7 +264,7 @@ KernelSnapshot load_snapshot(const std::filesystem::path& file) {
     if (doc.parse()) {
       const YAML::Node& root = doc.root();
       const std::vector<Entry> entries = doc.keyed_entries(root, "", snapshot_keys);
-      for (std::string_view required : snapshot_keys) {
+      for (std::string_view required : required_snapshot_keys) {
         doc.require(entries, required, root, "", std::string(format_hint));
       }
       for (const Entry& entry : entries) {
@@ -251,6 +276,8 @@ KernelSnapshot load_snapshot(const std::filesystem::path& file) {
           if (auto source = doc.read_string(entry)) snapshot.source = std::move(*source);
         } else if (entry.key == "common_fields") {
           snapshot.common_fields = read_fields(doc, entry);
+        } else if (entry.key == "failed_modules") {
+          snapshot.failed_modules = read_failed_modules(doc, entry);
         } else {
           read_events(doc, entry, snapshot);
         }

@@ -251,5 +251,39 @@ TEST_F(SnapshotYamlTest, WriteToAMissingDirectoryThrowsWithThePath) {
   }
 }
 
+TEST_F(SnapshotYamlTest, FailedModulesRoundTripSortedAndAreOptional) {
+  KernelSnapshot snapshot = sample_snapshot();
+  snapshot.failed_modules = {{"hv_vmbus", "No such device"}, {"fjes", "No such device: \"quoted\" # not a comment"}};
+  const fs::path file = directory_ / "with-failed.yaml";
+  write_snapshot(snapshot, file);
+  const std::string text = read(file);
+  EXPECT_NE(text.find("\nfailed_modules:\n  fjes: "), std::string::npos) << text;
+  const KernelSnapshot loaded = load_snapshot(file);
+  ASSERT_EQ(loaded.failed_modules.size(), 2u);
+  EXPECT_EQ(loaded.failed_modules[0], (FailedModule{"fjes", "No such device: \"quoted\" # not a comment"}));
+  EXPECT_EQ(loaded.failed_modules[1], (FailedModule{"hv_vmbus", "No such device"}));
+
+  // Without failed modules the key is left out, and files without it load.
+  snapshot.failed_modules.clear();
+  write_snapshot(snapshot, file);
+  EXPECT_EQ(read(file).find("failed_modules"), std::string::npos);
+  EXPECT_TRUE(load_snapshot(file).failed_modules.empty());
+  EXPECT_TRUE(load_snapshot(fixtures / "catalogue" / "kernels" / "6.1-test.yaml").failed_modules.empty());
+}
+
+TEST_F(SnapshotYamlTest, FailedModulesMustBeAMappingOfReasons) {
+  const fs::path file = write("bad-failed.yaml", R"(release: "6.1"
+machine: x86_64
+source: test
+common_fields: []
+events: {}
+failed_modules: [hv_vmbus]
+)");
+  const std::vector<Diagnostic> errors = errors_of(file);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].key_path, "failed_modules");
+  EXPECT_EQ(errors[0].where.line, 6);
+}
+
 }  // namespace
 }  // namespace probity::catalogue

@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 TABLES = HERE / "tables"
 DEFAULT_EVENTS = Path("/sys/kernel/tracing/events/syscalls")
 DEFAULT_OUTPUT = HERE.parent.parent / "data" / "providers" / "syscalls.yaml"
+DEFAULT_SNAPSHOTS = HERE.parent.parent / "data" / "kernels"
 
 FIELD_LINE = re.compile(r"^\s*field:(?P<decl>[^;]*);\s*offset:\d+;\s*size:\d+;")
 KNOWN_ENTRY_KEYS = {
@@ -88,6 +89,39 @@ def read_live_syscalls(events_dir: Path) -> list[Syscall]:
     if not syscalls:
         raise GenerationError(f"{events_dir}: no sys_enter_* events")
     return syscalls
+
+
+def read_snapshot_syscalls(kernels_dir: Path) -> dict[str, tuple[str, ...]]:
+    """System calls of the committed snapshots (kernels/*.yaml): the docs must
+    cover every catalogued release, not only the running kernel."""
+    found: dict[str, tuple[str, ...]] = {}
+    if not kernels_dir.is_dir():
+        return found
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # every scalar a string: "off" stays "off"
+    for snapshot in sorted(kernels_dir.glob("*.yaml")):
+        with snapshot.open() as stream:
+            events = (yaml.load(stream, Loader=loader).get("events") or {}).get("syscalls") or {}
+        for event, body in events.items():
+            if not event.startswith("sys_enter_"):
+                continue
+            names = [field["name"] for field in body.get("fields") or []]
+            if names[:1] == ["__syscall_nr"]:
+                names = names[1:]
+            name = event[len("sys_enter_"):]
+            merged = list(found.get(name, ()))
+            merged += [arg for arg in names if arg not in merged]
+            found[name] = tuple(merged)
+    return found
+
+
+def merge_syscalls(live: list[Syscall], snapshots: dict[str, tuple[str, ...]]) -> list[Syscall]:
+    """The live system calls plus those only the snapshots have; an argument a
+    snapshot has and the live kernel lacks is kept too."""
+    merged = {call.name: list(call.args) for call in live}
+    for name, args in snapshots.items():
+        current = merged.setdefault(name, [])
+        current += [arg for arg in args if arg not in current]
+    return [Syscall(name, tuple(args)) for name, args in sorted(merged.items())]
 
 
 # --------------------------------------------------------------------------
@@ -321,13 +355,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=Path, default=DEFAULT_EVENTS,
                         help="tracefs events/syscalls directory (default: %(default)s)")
+    parser.add_argument("--snapshots", type=Path, default=DEFAULT_SNAPSHOTS,
+                        help="directory of kernel snapshots whose system calls are documented too "
+                             "(default: %(default)s)")
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
                         help="file to write (default: %(default)s)")
     parser.add_argument("--check", action="store_true",
                         help="do not write; fail if the output file differs from what would be generated")
     options = parser.parse_args()
     try:
-        syscalls = read_live_syscalls(options.events)
+        syscalls = merge_syscalls(read_live_syscalls(options.events),
+                                  read_snapshot_syscalls(options.snapshots))
         document, unused = build(syscalls)
         text = render(document)
     except (GenerationError, OSError, yaml.YAMLError, KeyError) as error:

@@ -77,6 +77,16 @@ struct EventLayout {
   friend bool operator==(const EventLayout&, const EventLayout&) = default;
 };
 
+// A module of a kernel image's package that defines trace events but would
+// not load when the image was harvested (no hardware for it, a dependency
+// that failed): its events are missing from the snapshot.
+struct FailedModule {
+  std::string name;    // "hv_vmbus"
+  std::string reason;  // what insmod said: "No such device"
+
+  friend bool operator==(const FailedModule&, const FailedModule&) = default;
+};
+
 // Everything one kernel release's tracefs says about its events.
 struct KernelSnapshot {
   std::string release;                    // uname -r: "6.18.44-fc-v657"
@@ -84,6 +94,7 @@ struct KernelSnapshot {
   std::string source;                     // "live tracefs", "linux-image-6.1.0-31-amd64 6.1.128-1"
   std::vector<FieldLayout> common_fields; // common_type, common_flags, ... shared by every event
   std::vector<EventLayout> events;        // sorted by (system, name)
+  std::vector<FailedModule> failed_modules;  // image harvests only; sorted by name
 
   const EventLayout* find(std::string_view system, std::string_view name) const;
 };
