@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "probity/catalogue/index.hpp"
+#include "support/probity_process.hpp"
 
 namespace {
 
@@ -30,67 +31,11 @@ namespace fs = std::filesystem;
 const fs::path tracefs{"/sys/kernel/tracing"};
 constexpr uid_t nobody_id = 65534;
 
-struct Outcome {
-  std::string out;
-  std::string err;
-  int status = -1;  // exit status; -1 when the process did not exit normally
-};
-
-std::string slurp(int fd) {
-  std::string text;
-  ::lseek(fd, 0, SEEK_SET);
-  char buffer[65536];
-  ssize_t got = 0;
-  while ((got = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(got));
-  return text;
-}
-
-class TemporaryFile {
- public:
-  TemporaryFile() {
-    std::string pattern = (fs::temp_directory_path() / "probity-cli-test-XXXXXX").string();
-    fd_ = ::mkstemp(pattern.data());
-    if (fd_ < 0) throw std::runtime_error("mkstemp failed");
-    ::unlink(pattern.c_str());
-  }
-  ~TemporaryFile() { ::close(fd_); }
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
+using probity::test_support::Outcome;
 
 // Runs the probity binary with `arguments`, as `uid` when given.
 Outcome run_probity(const std::vector<std::string>& arguments, std::optional<uid_t> uid = std::nullopt) {
-  TemporaryFile out;
-  TemporaryFile err;
-  std::vector<std::string> argv_storage{PROBITY_BINARY};
-  argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (std::string& argument : argv_storage) argv.push_back(argument.data());
-  argv.push_back(nullptr);
-
-  const pid_t child = ::fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) {
-    ::dup2(out.fd(), STDOUT_FILENO);
-    ::dup2(err.fd(), STDERR_FILENO);
-    ::unsetenv("PROBITY_INDEX");
-    if (uid && (::setgid(*uid) != 0 || ::setuid(*uid) != 0)) ::_exit(126);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int wait_status = 0;
-  while (::waitpid(child, &wait_status, 0) < 0) {
-    if (errno != EINTR) throw std::runtime_error("waitpid failed");
-  }
-  Outcome result;
-  result.out = slurp(out.fd());
-  result.err = slurp(err.fd());
-  if (WIFEXITED(wait_status)) result.status = WEXITSTATUS(wait_status);
-  return result;
+  return probity::test_support::run_process(PROBITY_BINARY, arguments, uid);
 }
 
 std::vector<std::string> with_index(std::vector<std::string> arguments) {

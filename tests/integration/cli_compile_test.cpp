@@ -1,0 +1,152 @@
+// probity -e as a user runs it: exit statuses, diagnostics on stderr, the -v
+// report on stdout, compiled objects written and read back, options and
+// macro arguments from the command line. No tracefs needed: -e compiles
+// against the catalogue only, and --kernel pins the release.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "probity/compiler/object.hpp"
+#include "support/probity_process.hpp"
+#include "support/scratch_directory.hpp"
+
+namespace {
+
+using probity::test_support::Outcome;
+using probity::test_support::ScratchDirectory;
+
+constexpr const char* release = "6.18.44-fc-v657";
+
+Outcome probity(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), {"--index", PROBITY_INDEX_FILE, "--kernel", release});
+  return probity::test_support::run_process(PROBITY_BINARY, arguments);
+}
+
+TEST(CliCompile, ValidProgramExitsZeroAndSaysWhatItMatched) {
+  const Outcome result = probity({"-e", "-n", "sched:sched_switch { @[args->prev_comm] = count(); }"});
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.err.find("matched 1 probe of kernel 6.18.44-fc-v657"), std::string::npos) << result.err;
+  EXPECT_TRUE(result.out.empty()) << result.out;
+}
+
+TEST(CliCompile, QuietSaysNothing) {
+  const Outcome result = probity({"-eq", "-n", "sched:sched_switch { @ = count(); }"});
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_TRUE(result.err.empty()) << result.err;
+}
+
+TEST(CliCompile, ErrorsGoToStderrWithPlaceCaretHintAndTag) {
+  ScratchDirectory directory("probity-cli-compile");
+  const std::string script = directory.write("bad.d",
+                                        "sched:sched_switch\n"
+                                        "{\n"
+                                        "\t@[args->prev_pdi] = count();\n"
+                                        "}\n").string();
+  const Outcome result = probity({"-e", "-s", script});
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.err.find(script + ":3:4: error: sched:sched_switch has no field \"prev_pdi\" [D_FIELD_UNKNOWN]"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("\t@[args->prev_pdi] = count();\n    \t  ^~~~~~~~~~~~~~"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("hint: did you mean \"prev_pid\"?"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("probity: 1 error in " + script), std::string::npos) << result.err;
+}
+
+TEST(CliCompile, VerboseReportHasDtracesShapeAndTheFilters) {
+  const Outcome result =
+      probity({"-ev", "-n", "sched:sched_switch /args->prev_pid == 0 && pid != 1/ { @[execname] = count(); }"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  for (const std::string expected :
+       {"Stability attributes for script <command line>:", "\tMinimum Probe Description Attributes\n",
+        "\t\tIdentifier Names: ", "\t\tData Semantics:   ", "\t\tDependency Class: ",
+        "\tMinimum Statement Attributes\n", "Stability attributes for description sched:sched_switch:",
+        "\tsched:sched_switch: prev_pid == 0\n"}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\nin:\n" << result.out;
+  }
+}
+
+TEST(CliCompile, ObjectIsWrittenReadBackAndCheckedAsAnObject) {
+  ScratchDirectory directory("probity-cli-compile");
+  const std::string object = (directory.path() / "count.pob").string();
+  const Outcome written = probity({"-e", "-n", "sched:sched_switch /args->prev_pid == 0/ { @ = count(); }", "-o", object});
+  ASSERT_EQ(written.status, 0) << written.err;
+  ASSERT_TRUE(probity::compiler::looks_like_object(object));
+  const probity::compiler::Program program = probity::compiler::read_object(object);
+  EXPECT_EQ(program.catalogue_release, release);
+  ASSERT_EQ(program.events.size(), 1u);
+  EXPECT_EQ(program.events[0].filter, "prev_pid == 0");
+
+  const Outcome reread = probity({"-ev", "-s", object});
+  EXPECT_EQ(reread.status, 0) << reread.err;
+  EXPECT_NE(reread.out.find("sched:sched_switch: prev_pid == 0"), std::string::npos) << reread.out;
+
+  // One flipped byte in the payload: refused, naming the file.
+  std::string bytes;
+  {
+    std::ifstream in(object, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+  const std::string corrupted = (directory.path() / "corrupted.pob").string();
+  std::ofstream(corrupted, std::ios::binary) << bytes;
+  const Outcome refused = probity({"-e", "-s", corrupted});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find(corrupted), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("corrupted"), std::string::npos) << refused.err;
+}
+
+TEST(CliCompile, OptionsFromTheCommandLineChangeThePolicy) {
+  const std::string hot = "raw_syscalls:sys_enter { @[execname] = count(); }";
+  const Outcome refused = probity({"-e", "-n", hot});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find("[D_HAZARD_HOT]"), std::string::npos) << refused.err;
+  EXPECT_EQ(probity({"-e", "-x", "allow=hot", "-n", hot}).status, 0);
+
+  const Outcome unknown = probity({"-e", "-x", "bufsiz=4m", "-n", "BEGIN { exit(0); }"});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.err.find("probity: command line: error: unknown option \"bufsiz\" [D_OPTION_UNKNOWN]"),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_NE(unknown.err.find("did you mean \"bufsize\"?"), std::string::npos) << unknown.err;
+}
+
+TEST(CliCompile, MacroArgumentsFollowTheScript) {
+  ScratchDirectory directory("probity-cli-compile");
+  const std::string script =
+      directory.write("args.d", "sched:sched_switch /args->prev_pid == $1 && execname == $2/ { @ = count(); }\n").string();
+  const Outcome result = probity({"-ev", "-s", script, "42", "bash"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.out.find("prev_pid == 42"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("COMM == \"bash\""), std::string::npos) << result.out;
+
+  const Outcome missing = probity({"-e", "-s", script, "42"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("[D_MACRO_UNDEFINED]"), std::string::npos) << missing.err;
+}
+
+TEST(CliCompile, CommandLineMistakesAreUsageErrors) {
+  EXPECT_EQ(probity({"-e"}).status, 2);
+  EXPECT_EQ(probity({"-e", "-n", "BEGIN {}", "-s", "x.d"}).status, 2);
+  EXPECT_EQ(probity({"-e", "-x"}).status, 2);
+  const Outcome missing_file = probity({"-e", "-s", "/nonexistent/script.d"});
+  EXPECT_EQ(missing_file.status, 1);
+  EXPECT_NE(missing_file.err.find("cannot read script /nonexistent/script.d"), std::string::npos) << missing_file.err;
+}
+
+TEST(CliCompile, AnotherReleaseIsCheckedWithKernel) {
+  // sched_stat_runtime lost vruntime after 6.1: the same script compiles
+  // for one release and not for the other.
+  const std::string script = "sched:sched_stat_runtime { @[execname] = sum(args->vruntime); }";
+  const std::vector<std::string> lower = {"-x", "amin=Private", "-e", "-n", script};
+  std::vector<std::string> old_kernel{"--index", PROBITY_INDEX_FILE, "--kernel", "6.1.0-56-amd64"};
+  old_kernel.insert(old_kernel.end(), lower.begin(), lower.end());
+  const Outcome on_6_1 = probity::test_support::run_process(PROBITY_BINARY, old_kernel);
+  EXPECT_EQ(on_6_1.status, 0) << on_6_1.err;
+  const Outcome on_6_18 = probity(lower);
+  EXPECT_EQ(on_6_18.status, 1);
+  EXPECT_NE(on_6_18.err.find("[D_FIELD_UNKNOWN]"), std::string::npos) << on_6_18.err;
+}
+
+}  // namespace
