@@ -8,12 +8,15 @@
 #include <system_error>
 
 #include "cli_error.hpp"
+#include "index_location.hpp"
 #include "probity/catalogue/diagnostic.hpp"
+#include "probity/catalogue/diff.hpp"
 #include "probity/catalogue/effective.hpp"
 #include "probity/catalogue/harvest.hpp"
 #include "probity/catalogue/image_harvest.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/yaml_io.hpp"
+#include "release_choice.hpp"
 
 namespace probity::cli {
 namespace {
@@ -159,12 +162,48 @@ int harvest(const std::vector<std::string>& arguments, std::ostream& out, std::o
   return 0;
 }
 
+// diff A B [PATTERN...] [--index FILE]: what changed between two releases.
+int diff(const std::vector<std::string>& arguments, std::ostream& out) {
+  std::optional<std::string> index_option;
+  std::vector<std::string> releases;
+  std::vector<catalogue::ProbePattern> patterns;
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    if (argument == "--index" || argument.starts_with("--index=")) {
+      if (argument.starts_with("--index=")) {
+        index_option = argument.substr(8);
+      } else if (i + 1 < arguments.size()) {
+        index_option = arguments[++i];
+      } else {
+        throw UsageError("--index needs a file");
+      }
+    } else if (argument.starts_with("-")) {
+      throw UsageError("unknown argument \"" + argument + "\" for probity catalogue diff; see probity catalogue --help");
+    } else if (releases.size() < 2) {
+      releases.push_back(argument);
+    } else {
+      std::string error;
+      const auto pattern = catalogue::ProbePattern::parse(argument, &error);
+      if (!pattern) throw UsageError(error);
+      patterns.push_back(*pattern);
+    }
+  }
+  if (releases.size() != 2) throw UsageError("probity catalogue diff needs two releases: probity catalogue diff A B [PATTERN...]");
+  const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
+  const std::string running = running_release();
+  const std::string from = choose_release(index, releases[0], running).release;
+  const std::string to = choose_release(index, releases[1], running).release;
+  out << catalogue::to_text(catalogue::diff_catalogues(index.load(from), index.load(to), patterns));
+  return 0;
+}
+
 }  // namespace
 
 std::string catalogue_usage() {
   return "usage: probity catalogue build --source DIR -o FILE\n"
          "       probity catalogue harvest [-o DIR]\n"
          "       probity catalogue harvest --kernel-image PATH [--no-modules] [--timeout SECONDS] [-o DIR]\n"
+         "       probity catalogue diff RELEASE_A RELEASE_B [PATTERN...] [--index FILE]\n"
          "\n"
          "  build     compile the catalogue YAML under DIR (common.yaml, providers/, kernels/)\n"
          "            into the binary index FILE that probity reads at run time; every\n"
@@ -181,14 +220,20 @@ std::string catalogue_usage() {
          "            that would not load are listed under failed_modules:; takes about\n"
          "            30 s, or 2 to 4 min with modules (--timeout, default 900 s); needs\n"
          "            qemu-system-x86, busybox-static, tar and, for a .deb, dpkg-deb\n"
+         "  diff      what changed in the tracepoints from release A to release B (exact\n"
+         "            names or unique prefixes such as 6.1 and 6.18): events added (+) and\n"
+         "            removed (-), and for events in both (~) every field added, removed,\n"
+         "            retyped, resized or moved, per provider, with totals; PATTERNs\n"
+         "            (sched:*, 'block:block_rq_*') restrict it to some probes\n"
          "\n"
          "example: sudo probity catalogue harvest && cmake --build build\n"
+         "         probity catalogue diff 6.1 6.18 'sched:*'\n"
          "         apt-get download linux-image-6.1.0-56-amd64 &&\n"
          "           probity catalogue harvest --kernel-image linux-image-6.1.0-56-amd64_*.deb\n";
 }
 
 int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-  if (arguments.empty()) throw UsageError("catalogue needs a command: build or harvest (probity catalogue --help)");
+  if (arguments.empty()) throw UsageError("catalogue needs a command: build, harvest or diff (probity catalogue --help)");
   const std::string& command = arguments.front();
   if (command == "--help" || command == "-h" || command == "help") {
     out << catalogue_usage();
@@ -202,7 +247,8 @@ int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, 
   }
   if (command == "build") return build(arguments, out, err);
   if (command == "harvest") return harvest(arguments, out, err);
-  throw UsageError("unknown catalogue command \"" + command + "\"; the commands are build and harvest");
+  if (command == "diff") return diff(arguments, out);
+  throw UsageError("unknown catalogue command \"" + command + "\"; the commands are build, harvest and diff");
 }
 
 }  // namespace probity::cli
