@@ -10,6 +10,7 @@
 #include "probity/compiler/compile.hpp"
 #include "probity/compiler/object.hpp"
 #include "release_choice.hpp"
+#include "run_command.hpp"
 
 namespace probity::cli {
 namespace {
@@ -37,12 +38,16 @@ std::size_t probe_count(const compiler::Program& program) {
 int run_compile(const CompileCommandOptions& options, std::ostream& out, std::ostream& err) {
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
     const compiler::Program program = compiler::read_object(*options.script_file);
-    if (!options.compile_only) {
-      throw CliError("running compiled objects arrives with the consumer; " + *options.script_file +
-                     " is a valid object compiled for kernel " + program.catalogue_release);
+    if (options.verbose) {
+      out << compiler::stability_report(program, options.compile_only) << "\n" << compiler::filter_report(program);
     }
-    if (options.verbose) out << compiler::stability_report(program, true) << "\n" << compiler::filter_report(program);
-    return 0;
+    if (options.compile_only) return 0;
+    if (!options.quiet) {
+      const std::size_t count = probe_count(program);
+      err << "probity: object '" << *options.script_file << "' enables " << count << " probe"
+          << (count == 1 ? "" : "s") << " (compiled for kernel " << program.catalogue_release << ")\n";
+    }
+    return run_compiled(program, options, out, err);
   }
   const compiler::SourceFile source = read_source(options);
   const catalogue::Index index = catalogue::Index::open(options.index);
@@ -77,7 +82,7 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
     if (options.output) compiler::write_object(program, *options.output);
     return 0;
   }
-  throw CliError("running programs arrives with the consumer (issue #4); -e compiles and stops");
+  return run_compiled(program, options, out, err);
 }
 
 }  // namespace probity::cli

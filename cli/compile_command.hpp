@@ -21,6 +21,8 @@ struct CompileCommandOptions {
   bool quiet = false;                       // -q
   std::optional<std::string> output;        // -o
   std::optional<std::string> kernel;        // --kernel
+  std::optional<std::string> command;       // -c: run under the program, $target
+  std::optional<std::string> target_pid;    // -p: $target
   std::filesystem::path index;
 };
 

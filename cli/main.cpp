@@ -39,8 +39,10 @@ std::string help() {
          "  -n PROGRAM          the program on the command line:\n"
          "                        probity -e -n 'sched:sched_switch { @[args->prev_comm] = count(); }'\n"
          "  -s FILE [ARG...]    the program in FILE; ARGs are its $1, $2, ... (or a compiled object)\n"
-         "  -e                  compile and check, then stop (running programs arrives with the consumer)\n"
-         "  -o FILE             with -e: write the compiled object (checked, versioned, checksummed)\n"
+         "  -e                  compile and check, then stop (without -e the program runs, as root)\n"
+         "  -c CMD / -p PID     run CMD (split at spaces) / watch PID: $target, the run ends when it exits\n"
+         "  -o FILE             with -e: write the compiled object (checked, versioned, checksummed);\n"
+         "                      when running: write the program's output there\n"
          "  -v                  print the stability report in DTrace's shape (per clause with -e)\n"
          "                      and which predicate parts the kernel's event filters evaluate\n"
          "  -q                  quiet: print only what the program prints\n"
@@ -239,10 +241,14 @@ int run(const std::vector<std::string>& arguments) {
                          : "unexpected argument \"" + compile.macro_arguments.front() +
                                "\" (to list probes: probity -l PATTERN)");
   }
-  if (!compile.compile_only && (command_line.output_format || command_line.command || command_line.target_pid)) {
-    throw CliError("-f, -c and -p arrive with the consumer (issue #4); -e compiles and stops");
+  if (command_line.output_format && *command_line.output_format != "text") {
+    throw CliError("-f " + *command_line.output_format + " is not supported yet: only -f text");
   }
-  return run_compile(compile, std::cout, std::cerr);
+  if (command_line.command && command_line.target_pid) throw UsageError("give -c or -p, not both");
+  CompileCommandOptions with_target = compile;
+  with_target.command = command_line.command;
+  with_target.target_pid = command_line.target_pid;
+  return run_compile(with_target, std::cout, std::cerr);
 }
 
 std::string one_line(std::string message) {

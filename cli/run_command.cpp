@@ -1,0 +1,47 @@
+#include "run_command.hpp"
+
+#include <signal.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <ostream>
+
+#include "cli_error.hpp"
+#include "probity/consumer/runner.hpp"
+#include "probity/consumer/verify.hpp"
+
+namespace probity::cli {
+
+int run_compiled(const compiler::Program& program, const CompileCommandOptions& options, std::ostream& out,
+                 std::ostream& err) {
+  consumer::RunOptions run;
+  run.index = options.index;
+  run.out = &out;
+  run.err = &err;
+  run.command = options.command;
+  if (options.target_pid) {
+    pid_t pid = 0;
+    const std::string& text = *options.target_pid;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), pid);
+    if (error != std::errc() || end != text.data() + text.size() || pid <= 0) {
+      throw UsageError("-p needs a process id, not \"" + text + "\"");
+    }
+    if (::kill(pid, 0) != 0 && errno == ESRCH) throw CliError("-p " + text + ": no such process");
+    run.target_pid = pid;
+  }
+  std::ofstream file;
+  if (options.output) {
+    file.open(*options.output, std::ios::out | std::ios::trunc);
+    if (!file) throw CliError("cannot write " + *options.output + ": " + std::strerror(errno));
+    run.out = &file;
+  }
+  try {
+    return consumer::run_program(program, run);
+  } catch (const consumer::VerificationError& error) {
+    throw CliError(error.what());
+  }
+}
+
+}  // namespace probity::cli

@@ -1,0 +1,468 @@
+#include "interpreter.hpp"
+
+#include "probity/compiler/ast.hpp"
+
+#include <fnmatch.h>
+
+#include <cstring>
+#include <ctime>
+
+namespace probity::consumer {
+
+using compiler::Builtin;
+using compiler::Function;
+using compiler::Node;
+using compiler::Op;
+using compiler::Statement;
+using compiler::ValueType;
+using BinaryOp = compiler::ast::BinaryOp;
+using UnaryOp = compiler::ast::UnaryOp;
+using AssignOp = compiler::ast::AssignOp;
+
+namespace {
+
+bool is_unsigned64(const ValueType& type) { return type.is_integer() && type.size == 8 && !type.is_signed; }
+
+std::uint64_t bits(std::int64_t value) { return static_cast<std::uint64_t>(value); }
+
+// Compound assignment operators as the binary operator they apply.
+BinaryOp binary_of(AssignOp op) {
+  switch (op) {
+    case AssignOp::Add: return BinaryOp::Add;
+    case AssignOp::Subtract: return BinaryOp::Subtract;
+    case AssignOp::Multiply: return BinaryOp::Multiply;
+    case AssignOp::Divide: return BinaryOp::Divide;
+    case AssignOp::Modulo: return BinaryOp::Modulo;
+    case AssignOp::ShiftLeft: return BinaryOp::ShiftLeft;
+    case AssignOp::ShiftRight: return BinaryOp::ShiftRight;
+    case AssignOp::BitAnd: return BinaryOp::BitAnd;
+    case AssignOp::BitXor: return BinaryOp::BitXor;
+    case AssignOp::BitOr: return BinaryOp::BitOr;
+    case AssignOp::Assign: break;
+  }
+  return BinaryOp::Add;
+}
+
+}  // namespace
+
+Interpreter::Interpreter(const compiler::Program& program, RuntimeSettings settings, std::ostream& errors)
+    : program_(program),
+      settings_(settings),
+      errors_stream_(errors),
+      variables_(program, settings.dynvarsize),
+      aggregations_(program),
+      printed_(program.aggregations.size(), false) {}
+
+void Interpreter::run(const compiler::Clause& clause, const Firing& firing) {
+  clause_ = &clause;
+  firing_ = &firing;
+  line_ = clause.line;
+  prefix_printed_ = false;
+  speculating_ = 0;
+  variables_.begin_clause();
+  try {
+    const std::optional<std::uint32_t>& predicate = firing.filter_is_own ? clause.residual : clause.predicate;
+    if (predicate && evaluate(*predicate).is_zero()) return;
+    if (clause.body.empty() && !settings_.quiet) emit("");
+    execute(clause.body);
+  } catch (const ClauseError& error) {
+    ++errors_;
+    errors_stream_ << "probity: error on clause at line " << line_ << " (" << clause.description
+                   << "): " << error.message << "\n";
+  }
+  if (prefix_printed_) emit("\n");
+}
+
+bool Interpreter::execute(const std::vector<Statement>& statements) {
+  for (const Statement& statement : statements) {
+    if (statement.line != 0) line_ = statement.line;
+    switch (statement.kind) {
+      case Statement::Kind::Evaluate:
+        evaluate(statement.expression);
+        break;
+      case Statement::Kind::Aggregate: {
+        Key key;
+        key.reserve(statement.keys.size());
+        for (std::uint32_t k : statement.keys) key.push_back(evaluate(k));
+        const std::int64_t value = statement.arguments.empty() ? 1 : integer(statement.arguments.front());
+        if (speculating_ == 0) aggregations_.aggregate(statement.aggregation, std::move(key), value);
+        break;
+      }
+      case Statement::Kind::If:
+        execute(evaluate(statement.expression).is_zero() ? statement.else_body : statement.then_body);
+        break;
+    }
+  }
+  return true;
+}
+
+// Text a clause records: into the current speculation, or the output with
+// DTrace's "CPU ID FUNCTION:NAME" prefix unless quiet.
+void Interpreter::emit(const std::string& text) {
+  if (speculating_ != 0) {
+    const auto found = speculations_.find(speculating_);
+    if (found != speculations_.end()) found->second += text;
+    return;
+  }
+  if (!settings_.quiet && !prefix_printed_ && firing_ != nullptr) {
+    if (!header_printed_) {
+      output_ += printf_string("%3s %6s %32s\n", "CPU", "ID", "FUNCTION:NAME");
+      header_printed_ = true;
+    }
+    const std::string where = firing_->record != nullptr
+                                  ? std::string(firing_->provider) + ":" + std::string(firing_->name)
+                                  : ":" + std::string(firing_->provider);
+    output_ += printf_string("%3u %6d %32s ", firing_->cpu, firing_->probe_id, where.c_str());
+    prefix_printed_ = true;
+  }
+  output_ += text;
+}
+
+Value Interpreter::limit(std::string text) const {
+  if (text.size() > settings_.strsize) text.resize(settings_.strsize);
+  return Value::of(std::move(text));
+}
+
+Key Interpreter::keys(const Node& node, std::size_t count) {
+  Key key;
+  key.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) key.push_back(evaluate(node.children[i]));
+  return key;
+}
+
+Value Interpreter::evaluate(std::uint32_t index) {
+  const Node& node = clause_->nodes[index];
+  switch (node.op) {
+    case Op::Integer: return Value::of(narrow(node.immediate, node.type));
+    case Op::String: return Value::of(program_.strings[node.symbol]);
+    case Op::Builtin: return builtin(static_cast<Builtin>(node.symbol));
+    case Op::Field: return field(node.symbol);
+    case Op::Element: return element(node.symbol, integer(node.children[0]), node.type);
+    case Op::Load: {
+      const Key key = keys(node, node.children.size());
+      return variables_.load(node.symbol, firing_->tid, key);
+    }
+    case Op::Store: {
+      const std::size_t key_count = node.children.size() - 1;
+      const Key key = keys(node, key_count);
+      Value value = evaluate(node.children.back());
+      const auto op = static_cast<AssignOp>(node.sub);
+      const compiler::Variable& variable = program_.variables[node.symbol];
+      if (op != AssignOp::Assign) {
+        const Value old = variables_.load(node.symbol, firing_->tid, key);
+        value = Value::of(arithmetic(static_cast<std::uint8_t>(binary_of(op)), old.integer, value.integer,
+                                     is_unsigned64(variable.type)));
+      }
+      if (value.is_string) {
+        value = limit(std::move(value.text));
+      } else {
+        value.integer = narrow(value.integer, variable.type);
+      }
+      variables_.store(node.symbol, firing_->tid, key, value);
+      return value;
+    }
+    case Op::IncDec: {
+      const Key key = keys(node, node.children.size());
+      const compiler::Variable& variable = program_.variables[node.symbol];
+      const std::int64_t old = variables_.load(node.symbol, firing_->tid, key).integer;
+      const std::int64_t updated =
+          narrow(static_cast<std::int64_t>(bits(old) + ((node.sub & 1) != 0 ? 1U : ~std::uint64_t{0})), variable.type);
+      variables_.store(node.symbol, firing_->tid, key, Value::of(updated));
+      return Value::of((node.sub & 2) != 0 ? updated : old);
+    }
+    case Op::Unary: {
+      const std::int64_t operand = integer(node.children[0]);
+      switch (static_cast<UnaryOp>(node.sub)) {
+        case UnaryOp::Negate: return Value::of(narrow(static_cast<std::int64_t>(0 - bits(operand)), node.type));
+        case UnaryOp::Plus: return Value::of(operand);
+        case UnaryOp::LogicalNot: return Value::of(evaluate(node.children[0]).is_zero() ? 1 : 0);
+        case UnaryOp::BitNot: return Value::of(narrow(~operand, node.type));
+      }
+      return Value::of(0);
+    }
+    case Op::Binary: return binary(node);
+    case Op::Conditional:
+      return evaluate(evaluate(node.children[0]).is_zero() ? node.children[2] : node.children[1]);
+    case Op::Cast: return Value::of(narrow(integer(node.children[0]), node.type));
+    case Op::Call: return call(node);
+    case Op::AggregationRef: return Value::of(0);
+    case Op::MacroArg:
+      throw ClauseError{"macro argument $" + std::to_string(node.symbol) +
+                        " has no value at run time (recompile from source with the argument)"};
+  }
+  return Value::of(0);
+}
+
+std::int64_t Interpreter::arithmetic(std::uint8_t op, std::int64_t left, std::int64_t right, bool is_unsigned) {
+  const std::uint64_t l = bits(left);
+  const std::uint64_t r = bits(right);
+  switch (static_cast<BinaryOp>(op)) {
+    case BinaryOp::Add: return static_cast<std::int64_t>(l + r);
+    case BinaryOp::Subtract: return static_cast<std::int64_t>(l - r);
+    case BinaryOp::Multiply: return static_cast<std::int64_t>(l * r);
+    case BinaryOp::Divide:
+    case BinaryOp::Modulo: {
+      if (right == 0) throw ClauseError{"division by zero"};
+      const bool divide = static_cast<BinaryOp>(op) == BinaryOp::Divide;
+      if (is_unsigned) return static_cast<std::int64_t>(divide ? l / r : l % r);
+      if (left == INT64_MIN && right == -1) return divide ? INT64_MIN : 0;
+      return divide ? left / right : left % right;
+    }
+    case BinaryOp::ShiftLeft: return static_cast<std::int64_t>(l << (r & 63));
+    case BinaryOp::ShiftRight:
+      return is_unsigned ? static_cast<std::int64_t>(l >> (r & 63)) : left >> (r & 63);
+    case BinaryOp::BitAnd: return static_cast<std::int64_t>(l & r);
+    case BinaryOp::BitXor: return static_cast<std::int64_t>(l ^ r);
+    case BinaryOp::BitOr: return static_cast<std::int64_t>(l | r);
+    default: return 0;
+  }
+}
+
+Value Interpreter::binary(const Node& node) {
+  const auto op = static_cast<BinaryOp>(node.sub);
+  switch (op) {
+    case BinaryOp::LogicalAnd:
+      return Value::of(!evaluate(node.children[0]).is_zero() && !evaluate(node.children[1]).is_zero() ? 1 : 0);
+    case BinaryOp::LogicalOr:
+      return Value::of(!evaluate(node.children[0]).is_zero() || !evaluate(node.children[1]).is_zero() ? 1 : 0);
+    case BinaryOp::LogicalXor:
+      return Value::of(evaluate(node.children[0]).is_zero() != evaluate(node.children[1]).is_zero() ? 1 : 0);
+    default:
+      break;
+  }
+  const Value left = evaluate(node.children[0]);
+  const Value right = evaluate(node.children[1]);
+  const ValueType& left_type = clause_->nodes[node.children[0]].type;
+  const ValueType& right_type = clause_->nodes[node.children[1]].type;
+  if (op == BinaryOp::Glob) {
+    return Value::of(::fnmatch(right.text.c_str(), left.text.c_str(), 0) == 0 ? 1 : 0);
+  }
+  if (op >= BinaryOp::Less && op <= BinaryOp::NotEqual) {
+    int order = 0;
+    if (left.is_string || right.is_string) {
+      const int compared = std::strcmp(left.text.c_str(), right.text.c_str());
+      order = compared < 0 ? -1 : compared > 0 ? 1 : 0;
+    } else if (is_unsigned64(left_type) || is_unsigned64(right_type)) {
+      order = bits(left.integer) < bits(right.integer) ? -1 : bits(left.integer) > bits(right.integer) ? 1 : 0;
+    } else {
+      order = left.integer < right.integer ? -1 : left.integer > right.integer ? 1 : 0;
+    }
+    switch (op) {
+      case BinaryOp::Less: return Value::of(order < 0);
+      case BinaryOp::LessEqual: return Value::of(order <= 0);
+      case BinaryOp::Greater: return Value::of(order > 0);
+      case BinaryOp::GreaterEqual: return Value::of(order >= 0);
+      case BinaryOp::Equal: return Value::of(order == 0);
+      default: return Value::of(order != 0);
+    }
+  }
+  return Value::of(narrow(arithmetic(node.sub, left.integer, right.integer, is_unsigned64(node.type)), node.type));
+}
+
+Value Interpreter::builtin(Builtin which) {
+  const Firing& firing = *firing_;
+  switch (which) {
+    case Builtin::Tid: return Value::of(firing.tid);
+    case Builtin::Pid: return Value::of(thread().tgid);
+    case Builtin::Ppid: return Value::of(thread().ppid);
+    case Builtin::Uid: return Value::of(thread().uid);
+    case Builtin::Gid: return Value::of(thread().gid);
+    case Builtin::Execname: return limit(thread().comm);
+    case Builtin::Cpu: return Value::of(firing.cpu);
+    case Builtin::Timestamp: return Value::of(static_cast<std::int64_t>(firing.timestamp));
+    case Builtin::Walltimestamp:
+      return Value::of(static_cast<std::int64_t>(firing.timestamp) + settings_.realtime_offset);
+    case Builtin::Probeprov: return Value::of(std::string(firing.provider));
+    case Builtin::Probename: return Value::of(std::string(firing.name));
+    case Builtin::Probe:
+      return Value::of(firing.name.empty() ? std::string(firing.provider)
+                                           : std::string(firing.provider) + ":" + std::string(firing.name));
+    case Builtin::Target: return Value::of(settings_.target);
+  }
+  return Value::of(0);
+}
+
+Value Interpreter::field(std::uint32_t slot) {
+  if (firing_->record == nullptr || firing_->slots == nullptr || slot >= firing_->slots->size()) {
+    throw ClauseError{"field " + (slot < clause_->field_slots.size() ? clause_->field_slots[slot] : "?") +
+                      " read outside a tracepoint"};
+  }
+  const FieldSlot& field = (*firing_->slots)[slot];
+  try {
+    switch (field.kind) {
+      case catalogue::FieldKind::String:
+      case catalogue::FieldKind::DynamicString:
+        return limit(std::string(string_field(*firing_->record, *field.field)));
+      default:
+        return Value::of(integer_field(*firing_->record, *field.field));
+    }
+  } catch (const RecordError& error) {
+    throw ClauseError{error.what()};
+  }
+}
+
+Value Interpreter::element(std::uint32_t slot, std::int64_t index, const ValueType& type) {
+  if (firing_->record == nullptr || firing_->slots == nullptr || slot >= firing_->slots->size()) {
+    throw ClauseError{"array field read outside a tracepoint"};
+  }
+  const tep_format_field& field = *(*firing_->slots)[slot].field;
+  const Record& record = *firing_->record;
+  std::uint32_t start = static_cast<std::uint32_t>(field.offset);
+  std::uint32_t length = static_cast<std::uint32_t>(field.size);
+  if ((field.flags & TEP_FIELD_IS_DYNAMIC) != 0) {
+    const auto word = static_cast<std::uint32_t>(unsigned_field(record, field));
+    start = word & 0xffffU;
+    length = word >> 16;
+    if ((field.flags & TEP_FIELD_IS_RELATIVE) != 0) start += static_cast<std::uint32_t>(field.offset + field.size);
+  }
+  const std::uint32_t size = type.size == 0 ? 1 : type.size;
+  const std::uint32_t count = length / size;
+  if (index < 0 || static_cast<std::uint64_t>(index) >= count) {
+    throw ClauseError{"index " + std::to_string(index) + " out of range for " + field.name + " (" +
+                      std::to_string(count) + " elements)"};
+  }
+  const std::uint32_t at = start + static_cast<std::uint32_t>(index) * size;
+  if (at + size > record.size) throw ClauseError{std::string("array field ") + field.name + " lies outside its record"};
+  std::uint64_t raw = 0;
+  std::memcpy(&raw, record.data + at, size);  // little-endian
+  ValueType element_type = type;
+  element_type.kind = compiler::ValueKind::Integer;
+  return Value::of(narrow(static_cast<std::int64_t>(raw), element_type));
+}
+
+const std::vector<compiler::FormatPiece>& Interpreter::format(std::uint32_t string_id) {
+  auto found = formats_.find(string_id);
+  if (found != formats_.end()) return found->second;
+  auto parsed = compiler::parse_format(program_.strings[string_id]);
+  std::vector<compiler::FormatPiece> pieces;
+  if (auto* ok = std::get_if<std::vector<compiler::FormatPiece>>(&parsed)) {
+    pieces = std::move(*ok);
+  } else {
+    throw ClauseError{"bad format \"" + program_.strings[string_id] + "\": " +
+                      std::get<compiler::FormatError>(parsed).message};
+  }
+  return formats_.emplace(string_id, std::move(pieces)).first->second;
+}
+
+Value Interpreter::call(const Node& node) {
+  const auto argument = [&](std::size_t i) -> std::uint32_t { return node.children[i]; };
+  const auto aggregation_of = [&](std::size_t i) { return clause_->nodes[argument(i)].symbol; };
+  switch (static_cast<Function>(node.symbol)) {
+    case Function::Trace: {
+      const Value value = evaluate(argument(0));
+      const ValueType& type = clause_->nodes[argument(0)].type;
+      if (value.is_string) {
+        emit("  " + value.text);
+      } else {
+        const int width = type.size == 1 ? 3 : type.size == 2 ? 5 : type.size == 4 ? 8 : 16;
+        emit(printf_string(" %*lld", width, static_cast<long long>(value.integer)));
+      }
+      return Value::of(0);
+    }
+    case Function::Printf: {
+      std::vector<Argument> arguments;
+      for (std::size_t i = 1; i < node.children.size(); ++i) {
+        arguments.push_back({evaluate(argument(i)), clause_->nodes[argument(i)].type});
+      }
+      emit(printer_.format(format(clause_->nodes[argument(0)].symbol), arguments));
+      return Value::of(0);
+    }
+    case Function::Printa: {
+      const bool has_format = clause_->nodes[argument(0)].op == Op::String;
+      std::vector<std::uint32_t> printed;
+      for (std::size_t i = has_format ? 1 : 0; i < node.children.size(); ++i) {
+        printed.push_back(aggregation_of(i));
+        printed_[printed.back()] = true;
+      }
+      if (has_format) {
+        emit(printa(aggregations_, printer_, format(clause_->nodes[argument(0)].symbol), printed, settings_.order));
+      } else {
+        for (std::uint32_t aggregation : printed) emit(print_aggregation(aggregations_, aggregation, settings_.order));
+      }
+      return Value::of(0);
+    }
+    case Function::Clear: aggregations_.clear(aggregation_of(0)); return Value::of(0);
+    case Function::Trunc:
+      aggregations_.trunc(aggregation_of(0),
+                          node.children.size() > 1 ? std::optional<std::int64_t>(integer(argument(1))) : std::nullopt);
+      return Value::of(0);
+    case Function::Normalize: aggregations_.normalize(aggregation_of(0), integer(argument(1))); return Value::of(0);
+    case Function::Exit:
+      if (!exit_status_) exit_status_ = static_cast<int>(integer(argument(0)));
+      return Value::of(0);
+    case Function::Stack:
+      throw ClauseError{"stack() is not supported yet"};
+    case Function::Speculation: {
+      if (speculations_.size() >= settings_.nspec) {
+        ++speculation_drops_;
+        return Value::of(0);
+      }
+      const std::int64_t id = next_speculation_++;
+      speculations_.emplace(id, std::string{});
+      return Value::of(id);
+    }
+    case Function::Speculate: {
+      const std::int64_t id = integer(argument(0));
+      if (speculations_.contains(id)) {
+        speculating_ = id;
+      } else {
+        ++speculation_drops_;
+        speculating_ = -1;  // records nothing
+      }
+      return Value::of(0);
+    }
+    case Function::Commit:
+    case Function::Discard: {
+      const std::int64_t id = integer(argument(0));
+      const auto found = speculations_.find(id);
+      if (found == speculations_.end()) return Value::of(0);
+      std::string text = std::move(found->second);
+      speculations_.erase(found);
+      if (static_cast<Function>(node.symbol) == Function::Commit) emit(text);
+      return Value::of(0);
+    }
+    case Function::Delete: {
+      const Node& target = clause_->nodes[argument(0)];
+      if (target.op == Op::Load) variables_.erase(target.symbol, firing_->tid, keys(target, target.children.size()));
+      return Value::of(0);
+    }
+    case Function::Strlen: return Value::of(static_cast<std::int64_t>(evaluate(argument(0)).text.size()));
+    case Function::Strjoin: return limit(evaluate(argument(0)).text + evaluate(argument(1)).text);
+    case Function::Substr: {
+      const std::string text = evaluate(argument(0)).text;
+      const auto size = static_cast<std::int64_t>(text.size());
+      std::int64_t start = integer(argument(1));
+      std::int64_t length = node.children.size() > 2 ? integer(argument(2)) : size;
+      if (start < 0) start = std::max<std::int64_t>(size + start, 0);
+      if (start >= size || length <= 0) return Value::of(std::string{});
+      length = std::min(length, size - start);
+      return Value::of(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(length)));
+    }
+    case Function::Strstr: {
+      const std::string haystack = evaluate(argument(0)).text;
+      const std::size_t at = haystack.find(evaluate(argument(1)).text);
+      return Value::of(at == std::string::npos ? std::string{} : haystack.substr(at));
+    }
+    case Function::Str: {
+      const Value value = evaluate(argument(0));
+      std::string text = value.is_string ? value.text : std::to_string(value.integer);
+      if (node.children.size() > 1) {
+        const std::int64_t length = integer(argument(1));
+        if (length >= 0 && static_cast<std::size_t>(length) < text.size()) text.resize(static_cast<std::size_t>(length));
+      }
+      return limit(std::move(text));
+    }
+    case Function::Lltostr: return Value::of(std::to_string(integer(argument(0))));
+  }
+  return Value::of(0);
+}
+
+std::string Interpreter::print_all_aggregations() {
+  std::string text;
+  for (std::uint32_t a = 0; a < program_.aggregations.size(); ++a) {
+    if (!printed_[a] && !aggregations_.empty(a)) text += print_aggregation(aggregations_, a, settings_.order);
+  }
+  return text;
+}
+
+}  // namespace probity::consumer

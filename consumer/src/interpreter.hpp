@@ -1,0 +1,131 @@
+// The clause interpreter (Probity's DIF emulator): per record, a clause's
+// predicate, then its statements, over the flat typed nodes the compiler
+// emitted. Integers are 64-bit with C semantics and the node's type; a
+// run-time error (division by zero, an index out of range) abandons the
+// clause for that record, is reported on stderr and counted, as in DTrace.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <traceevent/event-parse.h>
+
+#include "aggregation.hpp"
+#include "aggregation_print.hpp"
+#include "printf.hpp"
+#include "probity/compiler/format.hpp"
+#include "probity/compiler/program.hpp"
+#include "probity/consumer/record.hpp"
+#include "process_info.hpp"
+#include "variables.hpp"
+
+namespace probity::consumer {
+
+// One field slot of a clause on one event.
+struct FieldSlot {
+  const tep_format_field* field = nullptr;
+  catalogue::FieldKind kind = catalogue::FieldKind::Integer;
+};
+
+// What a clause runs on: a record of a tracepoint, or a BEGIN/END/tick firing.
+struct Firing {
+  const Record* record = nullptr;
+  const std::vector<FieldSlot>* slots = nullptr;
+  unsigned cpu = 0;
+  std::uint64_t timestamp = 0;  // CLOCK_MONOTONIC ns
+  pid_t tid = 0;
+  std::string_view provider;    // "sched", "BEGIN"
+  std::string_view name;        // "sched_switch", ""
+  int probe_id = 0;             // the tracefs event id; 1 BEGIN, 2 END, 3 tick
+  // The event's kernel filter is exactly this clause's pushed-down part:
+  // only the residual predicate is left to evaluate.
+  bool filter_is_own = false;
+};
+
+struct RuntimeSettings {
+  bool quiet = false;
+  std::size_t strsize = 256;
+  std::size_t dynvarsize = 1 << 20;
+  std::size_t nspec = 1;
+  SortOrder order;
+  pid_t target = 0;
+  std::int64_t realtime_offset = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC at start, ns
+};
+
+class Interpreter {
+ public:
+  Interpreter(const compiler::Program& program, RuntimeSettings settings, std::ostream& errors);
+
+  // Runs one clause for one firing; its output is appended to output().
+  void run(const compiler::Clause& clause, const Firing& firing);
+  // Call once per record before its clauses (this-> variables are per firing).
+  void begin_firing() { variables_.begin_event(); }
+
+  std::string& output() { return output_; }
+  std::optional<int> exit_status() const { return exit_status_; }
+  Aggregations& aggregations() { return aggregations_; }
+  const RuntimeSettings& settings() const { return settings_; }
+  std::uint64_t errors() const { return errors_; }
+  std::uint64_t take_dynamic_drops() { return variables_.take_dynamic_drops(); }
+  std::uint64_t take_speculation_drops() { return std::exchange(speculation_drops_, 0); }
+
+  // Every non-empty aggregation printa() has not printed, in the default
+  // format (what DTrace prints at exit).
+  std::string print_all_aggregations();
+
+ private:
+  struct ClauseError {
+    std::string message;
+  };
+
+  bool execute(const std::vector<compiler::Statement>& statements);
+  Value evaluate(std::uint32_t node);
+  std::int64_t integer(std::uint32_t node) { return evaluate(node).integer; }
+  Value call(const compiler::Node& node);
+  Value builtin(compiler::Builtin which);
+  Value field(std::uint32_t slot);
+  Value element(std::uint32_t slot, std::int64_t index, const compiler::ValueType& type);
+  Value binary(const compiler::Node& node);
+  Key keys(const compiler::Node& node, std::size_t count);
+  std::int64_t arithmetic(std::uint8_t op, std::int64_t left, std::int64_t right, bool is_unsigned);
+  Value limit(std::string text) const;
+  const std::vector<compiler::FormatPiece>& format(std::uint32_t string_id);
+  void emit(const std::string& text);
+  const ThreadInfo& thread() { return processes_.thread(firing_->tid); }
+
+  const compiler::Program& program_;
+  RuntimeSettings settings_;
+  std::ostream& errors_stream_;
+  Variables variables_;
+  Aggregations aggregations_;
+  Printer printer_;
+  ProcessInfo processes_;
+  std::map<std::uint32_t, std::vector<compiler::FormatPiece>> formats_;
+
+  std::string output_;
+  std::optional<int> exit_status_;
+  std::uint64_t errors_ = 0;
+  bool header_printed_ = false;
+  std::vector<bool> printed_;  // by printa(): not printed again at exit, as in DTrace
+
+  // Speculative buffers: id -> text; 0 is no speculation.
+  std::map<std::int64_t, std::string> speculations_;
+  std::int64_t next_speculation_ = 1;
+  std::uint64_t speculation_drops_ = 0;
+
+  // The clause being run.
+  const compiler::Clause* clause_ = nullptr;
+  const Firing* firing_ = nullptr;
+  std::uint32_t line_ = 0;
+  bool prefix_printed_ = false;
+  std::int64_t speculating_ = 0;
+};
+
+}  // namespace probity::consumer

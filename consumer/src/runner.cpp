@@ -1,0 +1,399 @@
+#include "probity/consumer/runner.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "interpreter.hpp"
+#include "probity/catalogue/harvest.hpp"
+#include "probity/catalogue/index.hpp"
+#include "probity/consumer/drops.hpp"
+#include "probity/consumer/event_formats.hpp"
+#include "probity/consumer/ring_reader.hpp"
+#include "probity/consumer/session.hpp"
+#include "probity/consumer/stale_instances.hpp"
+#include "probity/consumer/stop_signals.hpp"
+#include "probity/consumer/verify.hpp"
+
+namespace probity::consumer {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using compiler::ProbeKind;
+
+// An fd closed on destruction.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+std::int64_t clock_ns(clockid_t clock) {
+  timespec now{};
+  ::clock_gettime(clock, &now);
+  return now.tv_sec * 1'000'000'000LL + now.tv_nsec;
+}
+
+// "16m", "512k", "4096" in bytes.
+std::size_t parse_size(const std::string& text, std::size_t fallback) {
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  const unsigned long long number = std::strtoull(text.c_str(), &end, 10);
+  std::size_t scale = 1;
+  switch (end != nullptr ? *end : '\0') {
+    case 'k': case 'K': scale = 1024; break;
+    case 'm': case 'M': scale = 1024 * 1024; break;
+    case 'g': case 'G': scale = 1024 * 1024 * 1024; break;
+    default: break;
+  }
+  return static_cast<std::size_t>(number) * scale;
+}
+
+const compiler::Option* find_option(const compiler::Program& program, std::string_view name) {
+  for (const compiler::Option& option : program.options) {
+    if (option.name == name) return &option;
+  }
+  return nullptr;
+}
+
+std::string running_release() {
+  struct utsname names {};
+  ::uname(&names);
+  return names.release;
+}
+
+// The local catalogue for the running kernel; the release the program was
+// compiled against when the running one is not catalogued.
+catalogue::Catalogue local_catalogue(const fs::path& index_file, const compiler::Program& program,
+                                     const std::string& release) {
+  const catalogue::Index index = catalogue::Index::open(index_file);
+  if (index.has_release(release)) return index.load(release);
+  if (index.has_release(program.catalogue_release)) return index.load(program.catalogue_release);
+  throw VerificationError("neither the running kernel " + release + " nor " + program.catalogue_release +
+                          " (the program's) is in the local catalogue " + index_file.string() +
+                          "; add it with probity catalogue harvest");
+}
+
+// A command forked before tracing starts and exec'd once tracing is on.
+class TracedCommand {
+ public:
+  explicit TracedCommand(const std::string& command) {
+    int go[2];
+    if (::pipe2(go, O_CLOEXEC) != 0) throw std::runtime_error(std::string("probity: pipe: ") + std::strerror(errno));
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error(std::string("probity: fork: ") + std::strerror(errno));
+    if (pid_ == 0) {
+      ::close(go[1]);
+      char byte = 0;
+      if (::read(go[0], &byte, 1) != 1) ::_exit(127);
+      // As dtrace -c: the words of the command, exec'd directly (no shell).
+      std::vector<std::string> words;
+      std::istringstream split(command);
+      for (std::string word; split >> word;) words.push_back(word);
+      std::vector<char*> argv;
+      for (std::string& word : words) argv.push_back(word.data());
+      argv.push_back(nullptr);
+      if (!words.empty()) ::execvp(argv[0], argv.data());
+      std::fprintf(stderr, "probity: cannot run %s: %s\n", command.c_str(), std::strerror(errno));
+      ::_exit(127);
+    }
+    ::close(go[0]);
+    go_ = Fd(go[1]);
+  }
+  ~TracedCommand() {
+    if (pid_ > 0 && !reaped_) {
+      go_ = Fd();  // a command never released exits on EOF
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  TracedCommand(const TracedCommand&) = delete;
+  TracedCommand& operator=(const TracedCommand&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void release() {
+    [[maybe_unused]] const ssize_t written = ::write(go_.get(), "g", 1);
+    go_ = Fd();
+  }
+  void reap() {
+    if (!reaped_ && ::waitpid(pid_, nullptr, 0) == pid_) reaped_ = true;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  Fd go_;
+  bool reaped_ = false;
+};
+
+struct ClauseOnEvent {
+  const compiler::Clause* clause;
+  std::vector<FieldSlot> slots;
+  bool filter_is_own;
+};
+
+struct Tick {
+  const compiler::Clause* clause;
+  Fd timer;
+};
+
+class Run {
+ public:
+  Run(const compiler::Program& program, const RunOptions& options)
+      : program_(program), options_(options), out_(*options.out), err_(*options.err) {}
+
+  int go() {
+    const RuntimeSettings settings = read_settings();
+    const fs::path tracing = options_.tracing.empty() ? catalogue::tracing_dir() : options_.tracing;
+    for (const std::string& notice : remove_stale_instances(tracing)) err_ << notice << "\n";
+    const std::string release = running_release();
+
+    std::vector<EventSpec> specs;
+    for (const compiler::EventUse& event : program_.events) {
+      specs.push_back({event.provider, event.name, event.filter, event.stack_trigger});
+    }
+    verify_events_exist(program_, tracing, release);
+    const EventFormats formats(tracing, specs);
+    verify_program(program_, formats, local_catalogue(options_.index, program_, release), release);
+    for (const compiler::EventUse& event : program_.events) {
+      if (event.stack_trigger) {
+        throw VerificationError("stack() is not supported yet (the stacktrace trigger of " + event.provider + ":" +
+                                event.name + " is not read)");
+      }
+    }
+    index_clauses(formats);
+
+    std::unique_ptr<TracedCommand> command;
+    if (options_.command) command = std::make_unique<TracedCommand>(*options_.command);
+    RuntimeSettings with_target = settings;
+    if (command) with_target.target = command->pid();
+    if (options_.target_pid) with_target.target = *options_.target_pid;
+    Fd target_exit;
+    if (with_target.target != 0) {
+      target_exit = Fd(static_cast<int>(::syscall(SYS_pidfd_open, with_target.target, 0)));
+      if (target_exit.get() < 0) {
+        throw std::runtime_error("probity: cannot watch process " + std::to_string(with_target.target) + ": " +
+                                 std::strerror(errno));
+      }
+    }
+
+    TracingSession session({.tracing = tracing,
+                            .buffer_size_kb = parse_size(option_value("bufsize"), 0) / 1024,
+                            .events = specs});
+    auto reader = std::make_unique<RingReader>(session, formats, RingReaderOptions{});
+    StopSignals signals;
+    interpreter_ = std::make_unique<Interpreter>(program_, with_target, err_);
+
+    // As in DTrace, BEGIN fires once the events are enabled; a record that
+    // arrives after an exit() in BEGIN is not processed.
+    session.start();
+    run_specials(ProbeKind::Begin);
+    std::vector<Tick> ticks = make_ticks();
+    if (command && !interpreter_->exit_status()) command->release();
+    bool target_gone = false;
+    DropReporter drop_reporter;
+    std::vector<int> wakeups{signals.fd()};
+    if (target_exit.get() >= 0) wakeups.push_back(target_exit.get());
+    for (const Tick& tick : ticks) wakeups.push_back(tick.timer.get());
+    const auto handle = [this](const Record& record) { on_record(record); };
+
+    while (!interpreter_->exit_status() && !signals.requested() && !target_gone) {
+      reader->wait(1000ms, wakeups);
+      reader->consume(handle);
+      for (const Tick& tick : ticks) {
+        std::uint64_t expirations = 0;
+        if (::read(tick.timer.get(), &expirations, sizeof expirations) == sizeof expirations && expirations > 0 &&
+            !interpreter_->exit_status()) {
+          run_special(*tick.clause, ProbeKind::Tick);
+        }
+      }
+      flush();
+      report_drops(drop_reporter, *reader);
+      if (target_exit.get() >= 0 && poll_readable(target_exit.get())) target_gone = true;
+    }
+    session.stop();
+    if (!interpreter_->exit_status()) reader->drain(handle);
+    if (target_gone && !settings.quiet) {
+      err_ << "probity: pid " << with_target.target << " has exited\n";
+    }
+    run_specials(ProbeKind::End);
+    interpreter_->output() += interpreter_->print_all_aggregations();
+    flush();
+    report_drops(drop_reporter, *reader);
+    reader.reset();
+    session.close();
+    if (command) command->reap();
+    return interpreter_->exit_status().value_or(0);
+  }
+
+ private:
+  std::string option_value(std::string_view name) const {
+    const compiler::Option* option = find_option(program_, name);
+    return option != nullptr ? option->value : std::string{};
+  }
+
+  RuntimeSettings read_settings() const {
+    RuntimeSettings settings;
+    settings.quiet = find_option(program_, "quiet") != nullptr;
+    settings.strsize = parse_size(option_value("strsize"), 256);
+    settings.dynvarsize = parse_size(option_value("dynvarsize"), 1 << 20);
+    settings.nspec = parse_size(option_value("nspec"), 1);
+    settings.order.by_key = find_option(program_, "aggsortkey") != nullptr;
+    settings.order.reverse = find_option(program_, "aggsortrev") != nullptr;
+    settings.realtime_offset = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+    return settings;
+  }
+
+  void index_clauses(const EventFormats& formats) {
+    for (const compiler::Clause& clause : program_.clauses) {
+      for (const compiler::ClauseProbe& probe : clause.probes) {
+        if (probe.kind != ProbeKind::Tracepoint) continue;
+        const compiler::EventUse& event = program_.events[probe.event];
+        const EventLayout* layout = formats.find(event.provider, event.name);
+        ClauseOnEvent entry{&clause, {}, probe.filter_is_own};
+        for (const compiler::FieldRef& ref : probe.fields) {
+          const catalogue::FieldLayout& field =
+              ref.common ? program_.common_fields[ref.index] : event.fields[ref.index];
+          entry.slots.push_back({&layout->field(field.name), field.kind});
+        }
+        const auto id = static_cast<std::size_t>(layout->id());
+        if (by_event_.size() <= id) by_event_.resize(id + 1);
+        by_event_[id].push_back(std::move(entry));
+      }
+    }
+  }
+
+  void on_record(const Record& record) {
+    if (interpreter_->exit_status()) return;  // exit() ends tracing: later records are not processed
+    const auto id = static_cast<std::size_t>(record.event->id());
+    if (id >= by_event_.size()) return;
+    const tep_format_field& pid_field = record.event->field("common_pid");
+    Firing firing;
+    firing.record = &record;
+    firing.cpu = record.cpu;
+    firing.timestamp = record.timestamp;
+    firing.tid = static_cast<pid_t>(integer_field(record, pid_field));
+    firing.provider = record.event->system();
+    firing.name = record.event->name();
+    firing.probe_id = record.event->id();
+    interpreter_->begin_firing();
+    for (const ClauseOnEvent& entry : by_event_[id]) {
+      firing.slots = &entry.slots;
+      firing.filter_is_own = entry.filter_is_own;
+      interpreter_->run(*entry.clause, firing);
+      if (interpreter_->exit_status()) break;
+    }
+  }
+
+  Firing special_firing(ProbeKind kind) const {
+    Firing firing;
+    const int cpu = ::sched_getcpu();
+    firing.cpu = cpu < 0 ? 0U : static_cast<unsigned>(cpu);
+    firing.timestamp = static_cast<std::uint64_t>(clock_ns(CLOCK_MONOTONIC));
+    firing.tid = ::getpid();
+    firing.provider = kind == ProbeKind::Begin ? "BEGIN" : kind == ProbeKind::End ? "END" : "tick";
+    firing.probe_id = kind == ProbeKind::Begin ? 1 : kind == ProbeKind::End ? 2 : 3;
+    return firing;
+  }
+
+  void run_special(const compiler::Clause& clause, ProbeKind kind) {
+    const Firing firing = special_firing(kind);
+    interpreter_->begin_firing();
+    interpreter_->run(clause, firing);
+  }
+
+  void run_specials(ProbeKind kind) {
+    for (const compiler::Clause& clause : program_.clauses) {
+      for (const compiler::ClauseProbe& probe : clause.probes) {
+        if (probe.kind != kind) continue;
+        if (kind == ProbeKind::Begin && interpreter_->exit_status()) break;
+        run_special(clause, kind);
+      }
+    }
+    flush();
+  }
+
+  std::vector<Tick> make_ticks() const {
+    std::vector<Tick> ticks;
+    for (const compiler::Clause& clause : program_.clauses) {
+      for (const compiler::ClauseProbe& probe : clause.probes) {
+        if (probe.kind != ProbeKind::Tick) continue;
+        Fd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+        if (timer.get() < 0) throw std::runtime_error(std::string("probity: timerfd: ") + std::strerror(errno));
+        itimerspec period{};
+        period.it_interval.tv_sec = static_cast<time_t>(probe.period_ns / 1'000'000'000ULL);
+        period.it_interval.tv_nsec = static_cast<long>(probe.period_ns % 1'000'000'000ULL);
+        period.it_value = period.it_interval;
+        ::timerfd_settime(timer.get(), 0, &period, nullptr);
+        ticks.push_back({&clause, std::move(timer)});
+      }
+    }
+    return ticks;
+  }
+
+  static bool poll_readable(int fd) {
+    pollfd entry{fd, POLLIN, 0};
+    return ::poll(&entry, 1, 0) > 0 && (entry.revents & POLLIN) != 0;
+  }
+
+  void flush() {
+    std::string& text = interpreter_->output();
+    if (text.empty()) return;
+    out_ << text;
+    out_.flush();
+    text.clear();
+  }
+
+  void report_drops(DropReporter& reporter, const RingReader& reader) {
+    for (const std::string& notice : reporter.notices(reader.drops())) err_ << notice << "\n";
+    if (const std::uint64_t dynamic = interpreter_->take_dynamic_drops(); dynamic > 0) {
+      err_ << "probity: " << dynamic << " dynamic variable drop" << (dynamic == 1 ? "" : "s") << "\n";
+    }
+    if (const std::uint64_t speculative = interpreter_->take_speculation_drops(); speculative > 0) {
+      err_ << "probity: " << speculative << " speculative drop" << (speculative == 1 ? "" : "s") << "\n";
+    }
+    err_.flush();
+  }
+
+  const compiler::Program& program_;
+  const RunOptions& options_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<Interpreter> interpreter_;
+  std::vector<std::vector<ClauseOnEvent>> by_event_;  // by tracefs event id
+};
+
+}  // namespace
+
+int run_program(const compiler::Program& program, const RunOptions& options) {
+  return Run(program, options).go();
+}
+
+}  // namespace probity::consumer

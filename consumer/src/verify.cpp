@@ -1,0 +1,127 @@
+#include "probity/consumer/verify.hpp"
+
+#include <filesystem>
+#include <string_view>
+
+namespace probity::consumer {
+
+namespace {
+
+namespace fs = std::filesystem;
+using catalogue::FieldKind;
+using catalogue::FieldLayout;
+
+std::string event_name(const compiler::EventUse& event) { return event.provider + ":" + event.name; }
+
+std::string compat_hint(const compiler::Program& program) {
+  return "; the program was compiled against kernel " + program.catalogue_release +
+         ": recompile it from source on this kernel, and see probity compat for what changed between releases";
+}
+
+// libtraceevent flags every fixed array whose type mentions char, u8 or s8 as
+// a string; only plain char holds text (the catalogue's harvest rule).
+bool holds_text(std::string_view type) {
+  for (std::string_view prefix : {"__data_loc ", "__rel_loc "}) {
+    if (type.starts_with(prefix)) type.remove_prefix(prefix.size());
+  }
+  if (type.starts_with("const ")) type.remove_prefix(6);
+  type = type.substr(0, type.find('['));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  return type == "char";
+}
+
+FieldLayout live_layout(const tep_format_field& field) {
+  FieldLayout layout;
+  layout.name = field.name;
+  layout.type = field.type;
+  layout.offset = static_cast<std::uint32_t>(field.offset);
+  layout.size = static_cast<std::uint32_t>(field.size);
+  layout.is_signed = (field.flags & TEP_FIELD_IS_SIGNED) != 0;
+  const bool text = (field.flags & TEP_FIELD_IS_STRING) != 0 && holds_text(field.type);
+  if ((field.flags & TEP_FIELD_IS_DYNAMIC) != 0) {
+    layout.kind = text ? FieldKind::DynamicString : FieldKind::DynamicArray;
+  } else if ((field.flags & TEP_FIELD_IS_ARRAY) != 0) {
+    layout.kind = text ? FieldKind::String : FieldKind::Array;
+  } else if ((field.flags & TEP_FIELD_IS_POINTER) != 0) {
+    layout.kind = FieldKind::Pointer;
+  } else {
+    layout.kind = FieldKind::Integer;
+  }
+  layout.relative = (field.flags & TEP_FIELD_IS_RELATIVE) != 0;
+  return layout;
+}
+
+std::string describe(const FieldLayout& layout) {
+  return "'" + layout.type + "' at offset " + std::to_string(layout.offset) + ", " + std::to_string(layout.size) +
+         " bytes, " + (layout.is_signed ? "signed" : "unsigned") + ", " + std::string(catalogue::to_string(layout.kind));
+}
+
+void compare_fields(const compiler::Program& program, const std::string& event, const std::vector<FieldLayout>& compiled,
+                    const tep_format_field* live_list, const std::string& release) {
+  std::vector<FieldLayout> live;
+  for (const tep_format_field* field = live_list; field != nullptr; field = field->next) {
+    bool shadowed = false;
+    for (const FieldLayout& earlier : live) shadowed = shadowed || earlier.name == field->name;
+    if (!shadowed) live.push_back(live_layout(*field));
+  }
+  for (const FieldLayout& expected : compiled) {
+    const FieldLayout* found = nullptr;
+    for (const FieldLayout& candidate : live) {
+      if (candidate.name == expected.name) found = &candidate;
+    }
+    if (found == nullptr) {
+      throw VerificationError("event " + event + ": field " + expected.name + " (" + describe(expected) +
+                              ") does not exist on the running kernel " + release + compat_hint(program));
+    }
+    if (!(*found == expected)) {
+      throw VerificationError("event " + event + ": field " + expected.name + " was compiled as " +
+                              describe(expected) + ", but the running kernel " + release + " has " +
+                              describe(*found) + compat_hint(program));
+    }
+  }
+  for (const FieldLayout& extra : live) {
+    bool known = false;
+    for (const FieldLayout& expected : compiled) known = known || expected.name == extra.name;
+    if (!known) {
+      throw VerificationError("event " + event + ": the running kernel " + release + " has a field " + extra.name +
+                              " (" + describe(extra) + ") that the program's layout lacks" + compat_hint(program));
+    }
+  }
+}
+
+}  // namespace
+
+void verify_events_exist(const compiler::Program& program, const fs::path& tracing, const std::string& release) {
+  for (const compiler::EventUse& event : program.events) {
+    std::error_code error;
+    if (!fs::exists(tracing / "events" / event.provider / event.name / "format", error)) {
+      throw VerificationError("event " + event_name(event) + " does not exist on the running kernel " + release +
+                              compat_hint(program));
+    }
+  }
+}
+
+void verify_program(const compiler::Program& program, const EventFormats& live, const catalogue::Catalogue& local,
+                    const std::string& release) {
+  for (const compiler::EventUse& event : program.events) {
+    const std::string name = event_name(event);
+    const catalogue::Event* known = local.find_event(event.provider, event.name);
+    if (known == nullptr) {
+      throw VerificationError("event " + name + " is not in the local catalogue of kernel " + local.release +
+                              ", so it is not enabled; only catalogued probes run (probity -l lists them)");
+    }
+    if (known->hazard.level == catalogue::Hazard::Forbidden) {
+      throw VerificationError("event " + name + " is forbidden by the local catalogue (" + known->hazard.reason +
+                              "); it is never enabled, whatever the program or its options say");
+    }
+    const EventLayout* layout = live.find(event.provider, event.name);
+    if (layout == nullptr) {
+      throw VerificationError("event " + name + " does not exist on the running kernel " + release + compat_hint(program));
+    }
+    compare_fields(program, name, event.fields, layout->event()->format.fields, release);
+    compare_fields(program, name + " (common fields)", program.common_fields, layout->event()->format.common_fields,
+                   release);
+  }
+}
+
+}  // namespace probity::consumer

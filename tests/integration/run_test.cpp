@@ -1,0 +1,377 @@
+// Running programs on the live kernel with the real probity binary: exact
+// counts of events a child process makes, printf and aggregation output in
+// DTrace's shapes, exit(), SIGINT, and verification that refuses programs
+// that do not fit the running kernel or the local catalogue. Needs root.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "probity/compiler/object.hpp"
+#include "support/scratch_directory.hpp"
+
+namespace probity {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const fs::path tracefs{"/sys/kernel/tracing"};
+
+std::optional<std::string> tracefs_unavailable() {
+  if (::geteuid() != 0) return "needs root: tracefs is readable by root only";
+  if (!fs::exists(tracefs / "instances")) {
+    if (::mount("nodev", tracefs.c_str(), "tracefs", 0, nullptr) != 0 && errno != EBUSY) {
+      return "cannot mount tracefs at " + tracefs.string() + ": " + std::strerror(errno);
+    }
+  }
+  if (!fs::exists(tracefs / "instances")) return tracefs.string() + " has no instances/ directory";
+  return std::nullopt;
+}
+
+#define REQUIRE_TRACEFS()                                                   \
+  do {                                                                      \
+    if (const auto reason = tracefs_unavailable()) GTEST_SKIP() << *reason; \
+  } while (false)
+
+// The probity binary running with its stdout and stderr on pipes.
+class Probity {
+ public:
+  explicit Probity(const std::vector<std::string>& arguments) {
+    int out[2];
+    int err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::dup2(err[1], 2);
+      std::vector<std::string> words{PROBITY_BINARY};
+      if (arguments.empty() || arguments.front() != "catalogue") {
+        words.insert(words.end(), {"--index", PROBITY_INDEX_FILE});
+      }
+      words.insert(words.end(), arguments.begin(), arguments.end());
+      std::vector<char*> argv;
+      for (std::string& word : words) argv.push_back(word.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    ::close(err[1]);
+    out_ = out[0];
+    err_ = err[0];
+  }
+  ~Probity() {
+    if (!reaped_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(out_);
+    ::close(err_);
+  }
+
+  pid_t pid() const { return pid_; }
+
+  // The next line of stdout (without '\n'); "" at end of file.
+  std::string read_line() {
+    std::string line;
+    char byte;
+    while (::read(out_, &byte, 1) == 1) {
+      stdout_ += byte;
+      if (byte == '\n') return line;
+      line += byte;
+    }
+    return line;
+  }
+
+  // Waits for the exit status, collecting the rest of both outputs.
+  int wait() {
+    pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
+    int open = 2;
+    char buffer[4096];
+    while (open > 0 && ::poll(fds, 2, 60000) > 0) {
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+        const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
+        if (got <= 0) {
+          fds[i].fd = -1;
+          --open;
+          continue;
+        }
+        (i == 0 ? stdout_ : stderr_).append(buffer, static_cast<std::size_t>(got));
+      }
+    }
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    reaped_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  const std::string& out() const { return stdout_; }
+  const std::string& err() const { return stderr_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  int err_ = -1;
+  bool reaped_ = false;
+  std::string stdout_;
+  std::string stderr_;
+};
+
+// A forked child that runs `body` once released.
+class Child {
+ public:
+  template <class Body>
+  explicit Child(Body body) {
+    int go[2];
+    if (::pipe(go) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::close(go[1]);
+      char byte;
+      if (::read(go[0], &byte, 1) == 1) body();
+      ::_exit(0);
+    }
+    ::close(go[0]);
+    go_ = go[1];
+  }
+  ~Child() {
+    ::close(go_);
+    if (!reaped_) ::waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+  void go() { [[maybe_unused]] const ssize_t written = ::write(go_, "g", 1); }
+  void wait() {
+    ::waitpid(pid_, nullptr, 0);
+    reaped_ = true;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int go_ = -1;
+  bool reaped_ = false;
+};
+
+// Runs `program` with -q -p CHILD: releases the child once probity's BEGIN
+// printed "ready", and returns probity's stdout after it (probity ends when
+// the child exits).
+std::string trace_child(const std::string& program, Child& child, int* status = nullptr) {
+  Probity probity({"-q", "-p", std::to_string(child.pid()), "-n",
+                   "BEGIN { printf(\"ready\\n\"); } " + program});
+  EXPECT_EQ(probity.read_line(), "ready");
+  child.go();
+  const int exit_status = probity.wait();
+  if (status != nullptr) *status = exit_status;
+  EXPECT_EQ(exit_status, 0) << probity.err();
+  return probity.out().substr(std::string("ready\n").size());
+}
+
+std::vector<std::string> own_instances(pid_t owner) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(tracefs / "instances")) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("probity-" + std::to_string(owner) + "-")) names.push_back(name);
+  }
+  return names;
+}
+
+// ------------------------------------------------------------------ counts
+
+TEST(Run, CountsExactlyTheGetppidCallsOfATargetProcess) {
+  REQUIRE_TRACEFS();
+  constexpr int calls = 37;
+  Child child([] {
+    for (int i = 0; i < calls; ++i) ::syscall(SYS_getppid);
+  });
+  const std::string out = trace_child(
+      "syscalls:sys_enter_getppid /pid == $target/ { @n = count(); } END { printa(\"calls %@d\\n\", @n); }", child);
+  EXPECT_EQ(out, "calls " + std::to_string(calls) + "\n");
+}
+
+TEST(Run, CountsSignalsWithTheirSignalNumber) {
+  REQUIRE_TRACEFS();
+  constexpr int signals = 12;
+  Child child([] {
+    struct sigaction action {};
+    action.sa_handler = [](int) {};
+    ::sigaction(SIGUSR1, &action, nullptr);
+    for (int i = 0; i < signals; ++i) ::kill(::getpid(), SIGUSR1);
+  });
+  const std::string out = trace_child(
+      "signal:signal_generate /args->pid == $target/ { @[args->sig] = count(); } "
+      "END { printa(\"sig %d: %@d\\n\", @); }",
+      child);
+  EXPECT_EQ(out, "sig " + std::to_string(SIGUSR1) + ": " + std::to_string(signals) + "\n");
+}
+
+TEST(Run, CountsForksOfTheParent) {
+  REQUIRE_TRACEFS();
+  constexpr int forks = 9;
+  Child child([] {
+    for (int i = 0; i < forks; ++i) {
+      const pid_t forked = ::fork();
+      if (forked == 0) ::_exit(0);
+      ::waitpid(forked, nullptr, 0);
+    }
+  });
+  const std::string out = trace_child(
+      "sched:sched_process_fork /args->parent_pid == $target/ { @forks = count(); } "
+      "END { printa(\"forks %@d\\n\", @forks); }",
+      child);
+  EXPECT_EQ(out, "forks " + std::to_string(forks) + "\n");
+}
+
+// ------------------------------------------------------------------ output
+
+TEST(Run, PrintfFormatsLikeDTrace) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-n",
+                   "BEGIN { printf(\"%d|%5d|%-5d|%x|%X|%o|%c|%s|%8s|%-4s|%u|%x|%i\\n\", -42, 7, 7, 255, 255, 8, 65, "
+                   "\"str\", \"right\", \"l\", (uint32_t)-1, (int32_t)-1, 3 / 2 + 10 % 4); "
+                   "printf(\"%s %d\\n\", strjoin(\"ab\", \"cd\"), strlen(\"hello\")); exit(0); }"});
+  EXPECT_EQ(probity.wait(), 0) << probity.err();
+  EXPECT_EQ(probity.out(), "-42|    7|7    |ff|FF|10|A|str|   right|l   |4294967295|ffffffff|3\nabcd 5\n");
+}
+
+// A distribution row as DTrace prints it: "%16s |<40 columns of bar> %-9lld".
+std::string row(const std::string& label, int ats, long long count) {
+  char text[128];
+  std::snprintf(text, sizeof text, "%16s |%s%s %-9lld\n", label.c_str(), std::string(ats, '@').c_str(),
+                std::string(40 - ats, ' ').c_str(), count);
+  return text;
+}
+
+TEST(Run, QuantizeAndLquantizeTablesHaveDTracesShape) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-n",
+                   "BEGIN { @q = quantize(1); @q = quantize(1000); @l = lquantize(5, 0, 10, 2); "
+                   "@c[\"k\"] = count(); @c[\"k\"] = count(); exit(0); }"});
+  EXPECT_EQ(probity.wait(), 0) << probity.err();
+  const std::string header = "\n           value  ------------- Distribution ------------- count    \n";
+  std::string quantize = "\n" + header + row("0", 0, 0) + row("1", 20, 1);
+  for (long long value = 2; value <= 256; value *= 2) quantize += row(std::to_string(value), 0, 0);
+  quantize += row("512", 20, 1) + row("1024", 0, 0) + "\n";
+  const std::string lquantize = "\n" + header + row("2", 0, 0) + row("4", 40, 1) + row("6", 0, 0) + "\n";
+  char count_line[128];
+  std::snprintf(count_line, sizeof count_line, "\n  %-50s %16d\n", "k", 2);
+  EXPECT_EQ(probity.out(), quantize + lquantize + count_line);
+}
+
+TEST(Run, ExitStatusComesFromExit) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-n", "BEGIN { x = 3; } BEGIN { exit(x + 4); } END { printf(\"end\\n\"); }"});
+  EXPECT_EQ(probity.wait(), 7) << probity.err();
+  EXPECT_EQ(probity.out(), "end\n");
+}
+
+TEST(Run, DivisionByZeroAbandonsTheClauseWithAnError) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-n", "BEGIN { x = 0; printf(\"a\\n\"); y = 1 / x; printf(\"b\\n\"); } "
+                               "BEGIN { printf(\"c\\n\"); exit(0); }"});
+  EXPECT_EQ(probity.wait(), 0);
+  EXPECT_EQ(probity.out(), "a\nc\n");
+  EXPECT_NE(probity.err().find("probity: error on clause at line 1"), std::string::npos) << probity.err();
+  EXPECT_NE(probity.err().find("division by zero"), std::string::npos) << probity.err();
+}
+
+TEST(Run, SigintRunsEndPrintsAggregationsAndLeavesNothingEnabled) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-n",
+                   "BEGIN { printf(\"ready\\n\"); } syscalls:sys_enter_getppid /pid == " + std::to_string(::getpid()) +
+                       "/ { @calls = count(); } END { printf(\"end\\n\"); }"});
+  ASSERT_EQ(probity.read_line(), "ready");
+  EXPECT_EQ(own_instances(probity.pid()).size(), 1U);
+  for (int i = 0; i < 5; ++i) ::syscall(SYS_getppid);
+  std::this_thread::sleep_for(200ms);
+  ::kill(probity.pid(), SIGINT);
+  EXPECT_EQ(probity.wait(), 0) << probity.err();
+  char count_line[64];
+  std::snprintf(count_line, sizeof count_line, " %16d\n", 5);
+  EXPECT_EQ(probity.out(), "ready\nend\n\n" + std::string(count_line));
+  EXPECT_TRUE(own_instances(probity.pid()).empty());
+  std::ifstream enable(tracefs / "events/syscalls/sys_enter_getppid/enable");
+  std::string state;
+  std::getline(enable, state);
+  EXPECT_EQ(state, "0") << "the global instance's event stays disabled";
+}
+
+// ------------------------------------------------------------------ verification
+
+fs::path compile_object(const fs::path& dir, const std::string& program) {
+  const fs::path object = dir / "program.pob";
+  Probity compile({"-e", "-o", object.string(), "-n", program});
+  EXPECT_EQ(compile.wait(), 0) << compile.err();
+  return object;
+}
+
+TEST(Run, RefusesAnObjectWhoseLayoutDiffersFromTheLiveKernel) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("run-test");
+  const fs::path object = compile_object(scratch.path(), "syscalls:sys_enter_getppid { @ = count(); }");
+  compiler::Program program = compiler::read_object(object);
+  ASSERT_FALSE(program.events.empty());
+  ASSERT_FALSE(program.events[0].fields.empty());
+  const std::string field = program.events[0].fields[0].name;
+  program.events[0].fields[0].offset += 8;
+  compiler::write_object(program, object);
+
+  Probity probity({"-q", "-s", object.string()});
+  EXPECT_EQ(probity.wait(), 1);
+  EXPECT_EQ(probity.out(), "");
+  EXPECT_NE(probity.err().find("event syscalls:sys_enter_getppid"), std::string::npos) << probity.err();
+  EXPECT_NE(probity.err().find("field " + field), std::string::npos) << probity.err();
+  EXPECT_NE(probity.err().find("probity compat"), std::string::npos) << probity.err();
+  EXPECT_TRUE(own_instances(probity.pid()).empty());
+}
+
+TEST(Run, RefusesAnEventTheLocalCatalogueForbidsWhateverTheObjectSays) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("run-test");
+  const fs::path object = compile_object(scratch.path(), "syscalls:sys_enter_getppid { @ = count(); }");
+  ASSERT_EQ(compiler::read_object(object).events.at(0).hazard, catalogue::Hazard::None);
+
+  // A local catalogue whose syscalls provider forbids sys_enter_getppid.
+  const fs::path source = scratch.path() / "catalogue";
+  fs::copy(PROBITY_CATALOGUE_SOURCE_DIR, source, fs::copy_options::recursive);
+  const fs::path syscalls = source / "providers" / "syscalls.yaml";
+  std::ifstream input(syscalls);
+  std::stringstream text;
+  text << input.rdbuf();
+  std::string yaml = text.str();
+  const std::string anchor = "\n  sys_enter_getppid:\n";
+  const std::size_t at = yaml.find(anchor);
+  ASSERT_NE(at, std::string::npos);
+  yaml.insert(at + anchor.size(),
+              "    hazard:\n      level: forbidden\n      reason: this test forbids it\n"
+              "      reference: tests/integration/run_test.cpp\n");
+  std::ofstream(syscalls) << yaml;
+  const fs::path index = scratch.path() / "forbidding.idx";
+  Probity build({"catalogue", "build", "--source", source.string(), "-o", index.string()});
+  ASSERT_EQ(build.wait(), 0) << build.err();
+
+  Probity probity({"-q", "--index", index.string(), "-s", object.string()});
+  EXPECT_EQ(probity.wait(), 1);
+  EXPECT_NE(probity.err().find("event syscalls:sys_enter_getppid is forbidden by the local catalogue"),
+            std::string::npos)
+      << probity.err();
+  EXPECT_TRUE(own_instances(probity.pid()).empty());
+}
+
+}  // namespace
+}  // namespace probity
