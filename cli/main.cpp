@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "catalogue_command.hpp"
+#include "compat_command.hpp"
 #include "compile_command.hpp"
 #include "cli_error.hpp"
 #include "index_location.hpp"
@@ -22,8 +23,8 @@ namespace {
 std::string usage() {
   return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE] [-x OPT[=VAL]] [--kernel RELEASE]\n"
          "       probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
-         "       probity catalogue build --source DIR -o FILE\n"
-         "       probity catalogue harvest [-o DIR]\n"
+         "       probity compat -s FILE | -n PROGRAM --kernel RELEASE ... | --all [-f json]\n"
+         "       probity catalogue build|harvest|diff ...   (probity catalogue --help)\n"
          "       probity --help | --version\n";
 }
 
@@ -223,6 +224,9 @@ int run(const std::vector<std::string>& arguments) {
   }
   if (arguments.front() == "catalogue") {
     return run_catalogue({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
+  }
+  if (arguments.front() == "compat") {
+    return run_compat({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
   }
   const CommandLine command_line = parse(arguments);
   if (command_line.help_requested) {

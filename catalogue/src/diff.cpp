@@ -31,11 +31,8 @@ std::vector<FieldChange> compare_fields(const Event& before, const Event& after)
     const FieldLayout& a = old_field.layout;
     const FieldLayout& b = new_field->layout;
     FieldChange change{FieldChange::Kind::Changed, a.name, a, b};
-    // A char array's signedness changed with 6.2's -funsigned-char; it does
-    // not change what the string reads, so strings compare without it.
-    const bool is_string = a.kind == FieldKind::String || a.kind == FieldKind::DynamicString;
-    change.retyped = a.type != b.type || a.kind != b.kind || a.relative != b.relative ||
-                     (!is_string && a.is_signed != b.is_signed);
+    if (reads_the_same(a, b)) continue;
+    change.retyped = a.type != b.type || a.kind != b.kind || a.relative != b.relative || a.is_signed != b.is_signed;
     change.resized = a.size != b.size;
     change.moved = a.offset != b.offset;
     if (change.retyped || change.resized || change.moved) changes.push_back(change);

@@ -160,4 +160,13 @@ bool release_less(std::string_view a, std::string_view b) {
   return a < b;
 }
 
+bool reads_the_same(const FieldLayout& a, const FieldLayout& b) {
+  const bool is_string = a.kind == FieldKind::String || a.kind == FieldKind::DynamicString;
+  if (!is_string) return a == b;
+  FieldLayout unsigned_a = a;
+  FieldLayout unsigned_b = b;
+  unsigned_a.is_signed = unsigned_b.is_signed = false;
+  return unsigned_a == unsigned_b;
+}
+
 }  // namespace probity::catalogue

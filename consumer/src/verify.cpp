@@ -73,7 +73,7 @@ void compare_fields(const compiler::Program& program, const std::string& event, 
       throw VerificationError("event " + event + ": field " + expected.name + " (" + describe(expected) +
                               ") does not exist on the running kernel " + release + compat_hint(program));
     }
-    if (!(*found == expected)) {
+    if (!catalogue::reads_the_same(*found, expected)) {
       throw VerificationError("event " + event + ": field " + expected.name + " was compiled as " +
                               describe(expected) + ", but the running kernel " + release + " has " +
                               describe(*found) + compat_hint(program));

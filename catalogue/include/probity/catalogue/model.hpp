@@ -57,6 +57,11 @@ struct FieldLayout {
   friend bool operator==(const FieldLayout&, const FieldLayout&) = default;
 };
 
+// Equal for anyone reading the record: the same layout, except that the
+// signedness of a string's chars (which 6.2's -funsigned-char changed for
+// every char array) does not change what the string reads.
+bool reads_the_same(const FieldLayout& a, const FieldLayout& b);
+
 // Stability a kernel declares for itself (kernel-patches/); absent otherwise.
 struct DeclaredStability {
   std::optional<Level> name;

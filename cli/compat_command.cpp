@@ -1,0 +1,236 @@
+#include "compat_command.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include "cli_error.hpp"
+#include "index_location.hpp"
+#include "probity/catalogue/index.hpp"
+#include "probity/compiler/compat.hpp"
+#include "probity/compiler/object.hpp"
+#include "release_choice.hpp"
+
+namespace probity::cli {
+namespace {
+
+struct CompatOptions {
+  std::optional<std::string> script_file;
+  std::optional<std::string> program_text;
+  std::vector<std::string> kernels;
+  bool all = false;
+  bool json = false;
+  bool verbose = false;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<std::string> macro_arguments;
+  std::optional<std::string> index;
+};
+
+CompatOptions parse(const std::vector<std::string>& arguments) {
+  CompatOptions parsed;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    const auto value = [&](const std::string& name) -> std::string {
+      if (argument.size() > name.size() && argument.starts_with(name + "=")) return argument.substr(name.size() + 1);
+      if (argument.size() > 2 && name.size() == 2 && argument.starts_with(name)) return argument.substr(2);
+      if (i + 1 >= arguments.size()) throw UsageError(name + " needs a value (probity compat --help)");
+      return arguments[++i];
+    };
+    if (argument == "-s" || (argument.starts_with("-s") && argument.size() > 2)) {
+      parsed.script_file = value("-s");
+    } else if (argument == "-n" || (argument.starts_with("-n") && argument.size() > 2)) {
+      parsed.program_text = value("-n");
+    } else if (argument == "--kernel" || argument.starts_with("--kernel=")) {
+      parsed.kernels.push_back(value("--kernel"));
+    } else if (argument == "--all") {
+      parsed.all = true;
+    } else if (argument == "-f" || argument.starts_with("-f")) {
+      const std::string format = value("-f");
+      if (format != "json" && format != "text") throw UsageError("-f takes text or json, not \"" + format + "\"");
+      parsed.json = format == "json";
+    } else if (argument == "-x" || (argument.starts_with("-x") && argument.size() > 2)) {
+      const std::string option = value("-x");
+      const std::size_t equals = option.find('=');
+      parsed.options.emplace_back(option.substr(0, equals), equals == std::string::npos ? "" : option.substr(equals + 1));
+    } else if (argument == "-v") {
+      parsed.verbose = true;
+    } else if (argument == "--index" || argument.starts_with("--index=")) {
+      parsed.index = value("--index");
+    } else if (argument.starts_with("-") && argument != "-") {
+      throw UsageError("unknown option \"" + argument + "\" for probity compat; see probity compat --help");
+    } else {
+      parsed.macro_arguments.push_back(argument);
+    }
+  }
+  if (parsed.script_file.has_value() == parsed.program_text.has_value()) {
+    throw UsageError("probity compat needs a program: -s FILE (a script or a compiled object) or -n PROGRAM");
+  }
+  if (parsed.kernels.empty() && !parsed.all) {
+    throw UsageError("say which releases to check: --kernel RELEASE (repeatable) or --all");
+  }
+  return parsed;
+}
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::size_t count_errors(const compiler::ReleaseVerdict& verdict) {
+  std::size_t errors = verdict.problems.size();
+  for (const auto& diagnostic : verdict.diagnostics) errors += diagnostic.severity == compiler::Severity::Error;
+  return errors;
+}
+
+void print_text(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts,
+                const compiler::SourceFile* source, bool verbose, std::ostream& out) {
+  out << "probity compat: " << name << " on " << verdicts.size() << " kernel release"
+      << (verdicts.size() == 1 ? "" : "s") << "\n\n";
+  std::size_t width = 0;
+  for (const auto& verdict : verdicts) width = std::max(width, verdict.release.size());
+  for (const auto& verdict : verdicts) {
+    const std::size_t errors = count_errors(verdict);
+    const std::size_t warnings = verdict.diagnostics.size() - (errors - verdict.problems.size());
+    out << "  " << verdict.release << std::string(width - verdict.release.size() + 3, ' ');
+    if (verdict.runs) {
+      out << "runs";
+      if (warnings > 0) out << " (" << warnings << " warning" << (warnings == 1 ? "" : "s") << ")";
+    } else {
+      out << "does not run: " << errors << " problem" << (errors == 1 ? "" : "s");
+    }
+    out << "\n";
+  }
+  for (const auto& verdict : verdicts) {
+    if (verdict.runs && !verbose) continue;
+    if (verdict.diagnostics.empty() && verdict.problems.empty()) continue;
+    out << "\n" << verdict.release << ":\n";
+    for (const auto& problem : verdict.problems) out << "  " << problem << "\n";
+    for (const auto& diagnostic : verdict.diagnostics) {
+      if (diagnostic.severity != compiler::Severity::Error && !verbose) continue;
+      out << compiler::render(diagnostic, *source);
+    }
+  }
+}
+
+void print_json(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts, std::ostream& out) {
+  out << "{\"program\":" << json_string(name) << ",\"releases\":[";
+  for (std::size_t r = 0; r < verdicts.size(); ++r) {
+    const auto& verdict = verdicts[r];
+    out << (r == 0 ? "" : ",") << "{\"release\":" << json_string(verdict.release)
+        << ",\"runs\":" << (verdict.runs ? "true" : "false") << ",\"problems\":[";
+    for (std::size_t p = 0; p < verdict.problems.size(); ++p) {
+      out << (p == 0 ? "" : ",") << json_string(verdict.problems[p]);
+    }
+    out << "],\"diagnostics\":[";
+    for (std::size_t d = 0; d < verdict.diagnostics.size(); ++d) {
+      const auto& diagnostic = verdict.diagnostics[d];
+      out << (d == 0 ? "" : ",") << "{\"severity\":" << json_string(compiler::to_string(diagnostic.severity))
+          << ",\"tag\":" << json_string(diagnostic.tag) << ",\"line\":" << diagnostic.span.begin.line
+          << ",\"column\":" << diagnostic.span.begin.column << ",\"message\":" << json_string(diagnostic.message)
+          << ",\"hint\":" << json_string(diagnostic.hint) << "}";
+    }
+    out << "]}";
+  }
+  out << "]}\n";
+}
+
+}  // namespace
+
+std::string compat_usage() {
+  return "usage: probity compat -s FILE [ARG...] | -n PROGRAM  --kernel RELEASE [--kernel RELEASE ...] | --all\n"
+         "                      [-x NAME=VALUE] [-f text|json] [-v] [--index FILE]\n"
+         "\n"
+         "Will this program run on those kernel releases? A D script is compiled against\n"
+         "each release's catalogue, exactly as probity -e --kernel RELEASE would: every\n"
+         "probe, field, type and stability rule is checked, and each release that fails\n"
+         "lists the errors with their place in the script (file:line:col), what is\n"
+         "missing or changed, and what to do. A compiled object (-s FILE.pob) is checked\n"
+         "for its exact event layouts: the probes it enables must exist in the release\n"
+         "with the same fields at the same offsets, sizes and types.\n"
+         "\n"
+         "  --kernel RELEASE   a catalogued release, exact or a unique prefix (6.1, 6.18)\n"
+         "  --all              every release the catalogue has\n"
+         "  -f json            one JSON object: {program, releases: [{release, runs,\n"
+         "                     problems, diagnostics: [{severity, tag, line, column,\n"
+         "                     message, hint}]}]}\n"
+         "  -v                 also show warnings, and releases where it runs\n"
+         "\n"
+         "Exit status: 0 when it runs on every release asked about, 1 when it does not\n"
+         "run on at least one (usable as a CI gate), 2 for a bad command line.\n"
+         "\n"
+         "example: probity compat -s runqlat.d --kernel 6.1 --kernel 6.12 --kernel 6.18\n";
+}
+
+int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std::ostream&) {
+  for (const std::string& argument : arguments) {
+    if (argument == "--help" || argument == "-h") {
+      out << compat_usage();
+      return 0;
+    }
+  }
+  const CompatOptions options = parse(arguments);
+  const catalogue::Index index = catalogue::Index::open(locate_index(options.index));
+  std::vector<std::string> releases;
+  if (options.all) {
+    releases = index.releases();
+  } else {
+    const std::string running = running_release();
+    for (const std::string& kernel : options.kernels) releases.push_back(choose_release(index, kernel, running).release);
+  }
+
+  std::vector<compiler::ReleaseVerdict> verdicts;
+  std::string name;
+  std::optional<compiler::SourceFile> source;
+  if (options.script_file && compiler::looks_like_object(*options.script_file)) {
+    const compiler::Program program = compiler::read_object(*options.script_file);
+    name = *options.script_file;
+    for (const std::string& release : releases) verdicts.push_back(compiler::check_object(program, index.load(release)));
+  } else {
+    if (options.program_text) {
+      source = compiler::SourceFile{"<command line>", *options.program_text};
+    } else {
+      std::ifstream stream(*options.script_file, std::ios::binary);
+      if (!stream) throw CliError("cannot read script " + *options.script_file + ": " + std::strerror(errno));
+      std::ostringstream text;
+      text << stream.rdbuf();
+      source = compiler::SourceFile{*options.script_file, text.str()};
+    }
+    name = source->name;
+    compiler::CompileOptions compile_options;
+    compile_options.options = options.options;
+    compile_options.macro_arguments = options.macro_arguments;
+    compile_options.catalogue_hash = index.content_hash();
+    for (const std::string& release : releases) {
+      verdicts.push_back(compiler::check_script(*source, index.load(release), compile_options));
+    }
+  }
+  if (options.json) {
+    print_json(name, verdicts, out);
+  } else {
+    print_text(name, verdicts, source ? &*source : nullptr, options.verbose, out);
+  }
+  for (const auto& verdict : verdicts) {
+    if (!verdict.runs) return exit_failure;
+  }
+  return 0;
+}
+
+}  // namespace probity::cli
