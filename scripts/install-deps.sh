@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libtraceevent-dev libtracefs-dev libyaml-cpp-dev
-  bison flex
+  bison flex clang
   libgtest-dev libgmock-dev libbenchmark-dev
   liblzma-dev
   # probity catalogue harvest --kernel-image: boot a kernel under qemu

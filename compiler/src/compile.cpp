@@ -1,6 +1,7 @@
 #include "probity/compiler/compile.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <tuple>
 
 #include "probity/compiler/parse.hpp"
@@ -35,6 +36,21 @@ CompileResult compile(const SourceFile& source, const catalogue::Catalogue& cata
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.span.begin.line, a.span.begin.column) < std::tie(b.span.begin.line, b.span.begin.column);
   });
+  // The type of something unknown or unavailable is a guess; a second error
+  // on exactly the same text (printf("%s", copyinstr(p)), ...) is an echo of it.
+  const auto guessed = [](const Diagnostic& d) {
+    return d.severity == Severity::Error && (d.tag == "D_FUNC_UNAVAILABLE" || d.tag == "D_FUNC_UNKNOWN" ||
+                                             d.tag == "D_IDENT_UNKNOWN" || d.tag == "D_FIELD_UNSUPPORTED");
+  };
+  for (std::size_t i = 1; i < result.diagnostics.size();) {
+    const Diagnostic& previous = result.diagnostics[i - 1];
+    const Diagnostic& current = result.diagnostics[i];
+    if (guessed(previous) && current.severity == Severity::Error && current.span == previous.span) {
+      result.diagnostics.erase(result.diagnostics.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
   if (diagnostics.has_errors()) result.program.reset();
   return result;
 }

@@ -398,6 +398,11 @@ ast::ProbeDescription make_probe(ParserState& state, std::string text, Span span
   probe.span = span;
   const std::string_view written = probe.text;
   std::string_view rest;
+  if (written == "inline" || written == "typedef" || written == "struct" || written == "translator") {
+    state.error("D_SYNTAX", span, "DTrace's " + probe.text + " declarations are not supported",
+                written == "inline" ? "write the constant where it is used, or set a global in BEGIN: BEGIN { LIMIT = 5; }"
+                                    : "Probity's values are integers and strings; use those");
+  }
   if (written == "BEGIN" || written == "dtrace:::BEGIN" || written == ":::BEGIN") {
     probe.kind = ast::ProbeKind::Begin;
   } else if (written == "END" || written == "dtrace:::END" || written == ":::END") {

@@ -47,10 +47,19 @@ std::string filter_report(const Program& program) {
   for (const Clause& clause : program.clauses) {
     if (!clause.predicate) continue;
     bool all_own = !clause.probes.empty();
-    for (const ClauseProbe& probe : clause.probes) all_own = all_own && probe.filter_is_own;
-    const char* where = !clause.residual ? "entirely in the kernel"
-                        : all_own && clause.residual != clause.predicate ? "partly in the kernel, the rest in user space"
-                                                                        : "in user space";
+    bool shared_filter = false;
+    for (const ClauseProbe& probe : clause.probes) {
+      all_own = all_own && probe.filter_is_own;
+      shared_filter = shared_filter || (probe.kind == ProbeKind::Tracepoint && !probe.filter_is_own &&
+                                        !program.events.at(probe.event).filter.empty());
+    }
+    // A clause that does not own its events' filters re-checks its whole
+    // predicate in user space, whatever the kernel filter already did.
+    const char* where = !all_own ? (shared_filter ? "in user space, after the kernel filter shared with other clauses"
+                                                  : "in user space")
+                        : !clause.residual                  ? "entirely in the kernel"
+                        : clause.residual != clause.predicate ? "partly in the kernel, the rest in user space"
+                                                              : "in user space";
     out += "Predicate of " + clause.description + " (line " + std::to_string(clause.line) + "): " + where + "\n";
   }
   return out;

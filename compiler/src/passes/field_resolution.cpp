@@ -11,6 +11,12 @@
 namespace probity::compiler::passes {
 namespace {
 
+// "an int32_t", "a uint64_t", "a string", "an array of char".
+std::string a_type(const ValueType& type) {
+  const std::string name = to_string(type);
+  return (name.starts_with("i") || name.starts_with("a") ? "an " : "a ") + name;
+}
+
 using catalogue::Event;
 using catalogue::FieldKind;
 using catalogue::FieldLayout;
@@ -129,8 +135,8 @@ void resolve(Context& context, ClauseInfo& info, ast::Expr& expr, ast::FieldAcce
     }
     if (type.kind != merged.kind) {
       context.diagnostics.error("D_FIELD_TYPE", expr.span,
-                                "field \"" + access.field + "\" is a " + to_string(merged) + " in some probes of this clause and a " +
-                                    to_string(type) + " in others",
+                                "field \"" + access.field + "\" is " + a_type(merged) + " in some probes of this clause and " +
+                                    a_type(type) + " in others",
                                 "move the probes into separate clauses");
       return;
     }

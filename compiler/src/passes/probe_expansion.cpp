@@ -162,6 +162,14 @@ std::string list(const std::vector<const Event*>& events, std::size_t limit = 8)
 void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescription& description,
                        std::set<const Event*>& seen) {
   std::string text = description.text;
+  if (text.starts_with("profile-")) {
+    context.diagnostics.error("D_PROBE_UNSUPPORTED", description.span,
+                              "\"" + text + "\" is a profile probe, which samples on a timer through perf events; "
+                              "Probity traces static tracepoints only",
+                              "for periodic actions use tick-N (tick-1s); for where tasks block, "
+                              "sched:sched_switch { @[stack()] = count(); }");
+    return;
+  }
   if (text.starts_with("t:")) text = "tracepoint:" + text.substr(2);
   std::string error;
   const auto pattern = catalogue::ProbePattern::parse(text, &error);

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/compiler/format.hpp"
@@ -20,6 +21,12 @@
 
 namespace probity::compiler::passes {
 namespace {
+
+// "an int32_t", "a uint64_t", "a string", "an array of char".
+std::string a_type(const ValueType& type) {
+  const std::string name = to_string(type);
+  return (name.starts_with("i") || name.starts_with("a") ? "an " : "a ") + name;
+}
 
 using ast::Expr;
 
@@ -127,6 +134,9 @@ class TypeChecker {
           const long long number = std::strtoll(value.c_str(), &end, 0);
           if (!force_string && !value.empty() && end != nullptr && *end == '\0' && errno == 0) {
             expr.node = ast::IntegerLiteral{static_cast<std::uint64_t>(number), false, value};
+          } else if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+            // DTrace users quote string arguments for D: probity -s x.d '"bash"'.
+            expr.node = ast::StringLiteral{value.substr(1, value.size() - 2)};
           } else {
             expr.node = ast::StringLiteral{value};
           }
@@ -142,7 +152,8 @@ class TypeChecker {
       const auto scope = static_cast<VariableScope>(declaration.scope);
       if (find_variable(scope, declaration.name) >= 0) {
         context_.diagnostics.error("D_VAR_TYPE", declaration.span,
-                                   display_name(scope, declaration.name) + " is declared twice");
+                                   display_name(scope, declaration.name) + " is declared twice",
+                                   "keep one declaration");
         continue;
       }
       const int index = add_variable(scope, declaration.name, storage_type(declaration.type));
@@ -308,6 +319,8 @@ class TypeChecker {
   // Every assignment, to a fixed point, so that a variable assigned from
   // another variable assigned later in the program still gets its type.
   void infer_variables() {
+    // A declared variable has its declared type; assignments do not change it.
+    for (int index : declared_) known_.insert(index);
     for (std::size_t round = 0; round < 8; ++round) {
       bool changed = false;
       for (clause_ = 0; clause_ < context_.program.clauses.size(); ++clause_) {
@@ -325,10 +338,13 @@ class TypeChecker {
             return;
           }
           const auto name = lvalue_name(*target);
-          if (!name || !value || value->kind == ValueKind::Void) return;
+          if (!name) return;
+          // A value whose type is not known (yet, or ever: an unknown
+          // function) still assigns the variable; its error is reported there.
+          const bool typed = value && value->kind != ValueKind::Void;
           int index = find_variable(name->scope, name->name);
-          if (index < 0) index = add_variable(name->scope, name->name, storage_type(*value));
-          if (!known_.contains(index)) {
+          if (index < 0) index = add_variable(name->scope, name->name, typed ? storage_type(*value) : ValueType::int64());
+          if (typed && !known_.contains(index)) {
             context_.variables[index].type = storage_type(*value);
             known_.insert(index);
             changed = true;
@@ -338,7 +354,6 @@ class TypeChecker {
       }
       if (!changed) break;
     }
-    for (int index : declared_) known_.insert(index);
   }
 
   // ------------------------------------------------------------ checking
@@ -354,7 +369,7 @@ class TypeChecker {
       in_predicate_ = false;
       if (type.kind != ValueKind::Integer && type.kind != ValueKind::Void) {
         context_.diagnostics.error("D_OPERAND", clause.predicate->span,
-                                   "a predicate must be an integer condition, not a " + to_string(type),
+                                   "a predicate must be an integer condition, not " + a_type(type),
                                    type.is_string() ? "compare the string: /execname == \"bash\"/" : "");
       }
     }
@@ -369,7 +384,8 @@ class TypeChecker {
         const ValueType condition = check(*branch->condition);
         if (condition.kind != ValueKind::Integer && condition.kind != ValueKind::Void) {
           context_.diagnostics.error("D_OPERAND", branch->condition->span,
-                                     "an if condition must be an integer, not a " + to_string(condition));
+                                     "an if condition must be an integer, not " + a_type(condition),
+                                     condition.is_string() ? "compare the string: if (s == \"text\")" : "");
         }
         check_statements(branch->then_body);
         check_statements(branch->else_body);
@@ -417,7 +433,13 @@ class TypeChecker {
     std::vector<ValueType> key_types;
     if (keys != nullptr) {
       for (auto& key : *keys) {
+        // stack() is an action, but also the value of a key: @[stack()] = count().
+        const auto* key_call = as_call(*key);
+        const FunctionInfo* key_function = key_call != nullptr ? find_function(key_call->name) : nullptr;
+        stack_key_ = key_function != nullptr && key_function->kind == FunctionKind::Action &&
+                     key_function->id == static_cast<std::uint8_t>(Function::Stack);
         const ValueType type = check(*key);
+        stack_key_ = false;
         if (type.kind == ValueKind::Void || type.kind == ValueKind::Array) {
           context_.diagnostics.error("D_OPERAND", key->span, "an aggregation key must be an integer, a string or stack()");
         }
@@ -437,9 +459,10 @@ class TypeChecker {
       for (std::size_t k = 0; k < key_types.size(); ++k) {
         if (!same_kind(key_types[k], aggregation.key_types[k])) {
           context_.diagnostics.error("D_AGG_MISMATCH", (*keys)[k]->span,
-                                     "key " + std::to_string(k + 1) + " of " + aggregation.name + " is a " +
-                                         to_string(aggregation.key_types[k]) + " elsewhere and a " +
-                                         to_string(key_types[k]) + " here");
+                                     "key " + std::to_string(k + 1) + " of " + aggregation.name + " is " +
+                                         a_type(aggregation.key_types[k]) + " elsewhere and " +
+                                         a_type(key_types[k]) + " here",
+                                     "an aggregation keeps the same keys everywhere; use another name for these");
         }
       }
     }
@@ -587,6 +610,15 @@ class TypeChecker {
     return expr.resolved.type;
   }
 
+  bool is_pointer_field(const std::string& name) const {
+    for (const catalogue::Event* event : context_.clauses[clause_].events) {
+      for (const auto& field : event->fields) {
+        if (field.layout.name == name && field.layout.kind == catalogue::FieldKind::Pointer) return true;
+      }
+    }
+    return false;
+  }
+
   ValueType check_node(Expr& expr, ast::MacroArgument&, bool) {
     if (expr.resolved.builtin >= 0) record_use(builtin_info(Builtin::Target), expr.span);
     return ValueType::int64();
@@ -642,7 +674,25 @@ class TypeChecker {
     return "aggregations are made by assignments such as @name[key] = count()";
   }
 
+  // DTrace's self->x[key]: thread-local (and clause-local) arrays are not
+  // supported; one error says so instead of three about what follows from it.
+  bool local_array(const Expr& expr, const ast::Index& index) {
+    const auto* variable = std::get_if<ast::Variable>(&index.base->node);
+    if (variable == nullptr ||
+        (variable->scope != ast::VariableScope::Thread && variable->scope != ast::VariableScope::Clause)) {
+      return false;
+    }
+    const std::string prefix = variable->scope == ast::VariableScope::Thread ? "self->" : "this->";
+    context_.diagnostics.error("D_OPERAND", expr.span,
+                               prefix + variable->name + "[...]: " + prefix + " variables cannot be associative arrays",
+                               "use a global associative array with the thread in its key: " + variable->name +
+                                   "[tid, ...]");
+    for (auto& key : index.keys) check(*key);
+    return true;
+  }
+
   ValueType check_node(Expr& expr, ast::Index& index, bool) {
+    if (local_array(expr, index)) return ValueType::int64();
     // An element of an array field.
     if (std::holds_alternative<ast::FieldAccess>(index.base->node)) {
       indexing_ = true;
@@ -723,7 +773,7 @@ class TypeChecker {
       if (!same_kind(keys[k], variable.key_types[k])) {
         context_.diagnostics.error("D_VAR_TYPE", expr.span,
                                    "key " + std::to_string(k + 1) + " of " + variable.name + " is a " +
-                                       to_string(variable.key_types[k]) + " elsewhere and a " + to_string(keys[k]) + " here");
+                                       to_string(variable.key_types[k]) + " elsewhere and " + a_type(keys[k]) + " here");
       }
     }
   }
@@ -734,7 +784,7 @@ class TypeChecker {
     const ValueType operand = check(*unary.operand);
     if (operand.kind != ValueKind::Integer) {
       context_.diagnostics.error("D_OPERAND", expr.span, std::string("operator ") + unary_spelling(unary.op) +
-                                                             " needs an integer operand, not a " + to_string(operand));
+                                                             " needs an integer operand, not " + a_type(operand));
     }
     if (unary.op == ast::UnaryOp::LogicalNot) return ValueType::int64();
     return operand.kind == ValueKind::Integer ? storage_type(operand) : ValueType::int64();
@@ -787,7 +837,7 @@ class TypeChecker {
       case BinaryOp::Greater: case BinaryOp::GreaterEqual:
         if (left.kind != right.kind || (left.kind != ValueKind::Integer && left.kind != ValueKind::String)) {
           context_.diagnostics.error("D_OPERAND", expr.span,
-                                     "operator " + op + " compares a " + to_string(left) + " with a " + to_string(right),
+                                     "operator " + op + " compares " + a_type(left) + " with " + a_type(right),
                                      left.is_string() || right.is_string()
                                          ? "strings compare with strings: str(n) makes a string of an integer"
                                          : "");
@@ -796,8 +846,8 @@ class TypeChecker {
       case BinaryOp::Glob:
         if (!left.is_string() || !right.is_string()) {
           context_.diagnostics.error("D_OPERAND", expr.span,
-                                     "operator ~ matches a string against a glob pattern; here it has a " + to_string(left) +
-                                         " and a " + to_string(right),
+                                     "operator ~ matches a string against a glob pattern; here it has " + a_type(left) +
+                                         " and " + a_type(right),
                                      "write execname ~ \"kworker*\"");
         }
         return ValueType::int64();
@@ -806,8 +856,8 @@ class TypeChecker {
     }
     if (left.kind != ValueKind::Integer || right.kind != ValueKind::Integer) {
       context_.diagnostics.error("D_OPERAND", expr.span,
-                                 "operator " + op + " needs integer operands, not a " + to_string(left) + " and a " +
-                                     to_string(right),
+                                 "operator " + op + " needs integer operands, not " + a_type(left) + " and " +
+                                     a_type(right),
                                  left.is_string() && right.is_string() && binary.op == BinaryOp::Add
                                      ? "strjoin(a, b) joins strings"
                                      : "");
@@ -820,14 +870,15 @@ class TypeChecker {
     const ValueType condition = check(*conditional.condition);
     if (condition.kind != ValueKind::Integer) {
       context_.diagnostics.error("D_OPERAND", conditional.condition->span,
-                                 "the condition of ?: must be an integer, not a " + to_string(condition));
+                                 "the condition of ?: must be an integer, not " + a_type(condition));
     }
     const ValueType if_true = check(*conditional.if_true);
     const ValueType if_false = check(*conditional.if_false);
     if (!same_kind(if_true, if_false) || if_true.kind == ValueKind::Void) {
       context_.diagnostics.error("D_OPERAND", expr.span,
-                                 "the two results of ?: must have the same type: a " + to_string(if_true) + " and a " +
-                                     to_string(if_false));
+                                 "the two results of ?: must have the same type: " + a_type(if_true) + " and " +
+                                     a_type(if_false),
+                                 "make both strings or both integers: lltostr(n) makes a string of an integer");
       return if_true;
     }
     if (if_true.kind == ValueKind::Integer) return *arithmetic_result(ast::BinaryOp::Add, if_true, if_false);
@@ -838,7 +889,7 @@ class TypeChecker {
     const ValueType operand = check(*cast.operand);
     if (operand.kind != ValueKind::Integer) {
       context_.diagnostics.error("D_OPERAND", expr.span,
-                                 "only integers can be cast to " + cast.type_name + ", not a " + to_string(operand),
+                                 "only integers can be cast to " + cast.type_name + ", not " + a_type(operand),
                                  operand.is_string() ? "strlen(s) is the length of a string" : "");
     }
     return cast.target;
@@ -854,9 +905,13 @@ class TypeChecker {
     }
     if (const auto* identifier = std::get_if<ast::Identifier>(&target.node)) {
       if (find_builtin(identifier->name) != nullptr) {
-        context_.diagnostics.error("D_LVALUE", target.span, identifier->name + " is a built-in variable and cannot be assigned");
+        context_.diagnostics.error("D_LVALUE", target.span, identifier->name + " is a built-in variable and cannot be assigned",
+                                   "store its value in a variable of your own: x = " + identifier->name + ";");
         return value;
       }
+    }
+    if (auto* index = std::get_if<ast::Index>(&target.node); index != nullptr && local_array(target, *index)) {
+      return value;
     }
     if (!lvalue_name(target)) {
       context_.diagnostics.error("D_LVALUE", target.span, "this cannot be assigned",
@@ -884,7 +939,7 @@ class TypeChecker {
       const int index = target.resolved.variable;
       if (index >= 0) name = context_.variables[index].name;
       context_.diagnostics.error("D_VAR_TYPE", target.span,
-                                 name + " holds a " + to_string(type) + " elsewhere and is given a " + to_string(value) + " here",
+                                 name + " holds " + a_type(type) + " elsewhere and is given " + a_type(value) + " here",
                                  "a variable keeps one type; use another variable");
     }
     return type;
@@ -925,6 +980,7 @@ class TypeChecker {
   std::set<int> known_;     // variables whose type is known
   std::set<int> assigned_;  // variables assigned somewhere
   std::set<int> declared_;
+  bool stack_key_ = false;  // the call being checked is an aggregation key's stack()
   std::set<int> keys_known_;
   std::set<int> scratch_assigned_;
   std::map<std::string, int> aggregation_names_;
@@ -986,7 +1042,10 @@ void TypeChecker::check_format(const Expr& format_expr, const std::string& forma
                       (conversion->takes() == Conversion::Takes::Stack && type.kind == ValueKind::Stack);
       if (!ok) {
         context_.diagnostics.error("D_PRINTF_FORMAT", format_expr.span,
-                                   spelled + " does not print key " + std::to_string(key) + ", a " + to_string(type));
+                                   spelled + " does not print key " + std::to_string(key) + ", " + a_type(type),
+                                   type.kind == ValueKind::Stack     ? "%k prints a stack"
+                                   : type.kind == ValueKind::String ? "%s prints a string"
+                                                                    : "%d, %u or %x print an integer");
       }
       continue;
     }
@@ -1005,7 +1064,8 @@ void TypeChecker::check_format(const Expr& format_expr, const std::string& forma
     if (next >= arguments.size()) {
       context_.diagnostics.error("D_PRINTF_FORMAT", format_expr.span,
                                  "the format has more conversions than there are arguments (" +
-                                     std::to_string(arguments.size() - first) + ")");
+                                     std::to_string(arguments.size() - first) + ")",
+                                 "give one argument per conversion; %% prints a literal %");
       return;
     }
     const ValueType& type = arguments[next]->resolved.type;
@@ -1018,7 +1078,7 @@ void TypeChecker::check_format(const Expr& format_expr, const std::string& forma
       else if (type.kind == ValueKind::Stack) hint = "%k prints a stack";
       else if (type.is_integer()) hint = "%d, %u or %x print an integer";
       context_.diagnostics.error("D_PRINTF_FORMAT", arguments[next]->span,
-                                 spelled + " cannot print argument " + std::to_string(next - first + 1) + ", a " + to_string(type),
+                                 spelled + " cannot print argument " + std::to_string(next - first + 1) + ", " + a_type(type),
                                  hint);
     }
     ++next;
@@ -1051,7 +1111,7 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
                                    "stack", "speculation", "speculate", "commit", "discard", "delete", "strlen",
                                    "strjoin", "substr", "strstr", "str", "lltostr", "count", "sum", "avg", "min",
                                    "max", "stddev", "quantize", "lquantize", "llquantize", "hist", "lhist"};
-    std::string hint;
+    std::string hint = "the functions Probity has are listed in the manual's language chapter";
     if (auto close = catalogue::closest_match(call.name, names)) hint = "did you mean " + *close + "()?";
     context_.diagnostics.error("D_FUNC_UNKNOWN", expr.span, "unknown function " + call.name + "()", hint);
     return ValueType::int64();
@@ -1079,11 +1139,12 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
     if (a < call.arguments.size() && call.arguments[a]->resolved.type.kind != kind) {
       context_.diagnostics.error("D_FUNC_ARGS", call.arguments[a]->span,
                                  "argument " + std::to_string(a + 1) + " of " + call.name + "() must be " +
-                                     std::string(what) + ", not a " + to_string(call.arguments[a]->resolved.type));
+                                     std::string(what) + ", not " + a_type(call.arguments[a]->resolved.type));
     }
   };
   const bool is_action = info->kind == FunctionKind::Action;
-  if (is_action && !as_statement) {
+  const bool stack_key = std::exchange(stack_key_, false);
+  if (is_action && !as_statement && !stack_key) {
     context_.diagnostics.error("D_OPERAND", expr.span, call.name + "() is an action and has no value",
                                "call it as a statement of its own");
   }
@@ -1121,7 +1182,8 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
       argument_types(0);
       const auto* format = std::get_if<ast::StringLiteral>(&call.arguments[0]->node);
       if (format == nullptr) {
-        context_.diagnostics.error("D_PRINTF_FORMAT", call.arguments[0]->span, "the format of printf() must be a string literal");
+        context_.diagnostics.error("D_PRINTF_FORMAT", call.arguments[0]->span, "the format of printf() must be a string literal",
+                                   "write the format in the call: printf(\"%d\\n\", x)");
         break;
       }
       check_format(*call.arguments[0], format->value, call.arguments, 1, nullptr, 0);
@@ -1193,7 +1255,8 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
       if (context_.clauses[clause_].events.empty() && !context_.clauses[clause_].specials.empty()) {
         context_.diagnostics.error("D_FUNC_ARGS", expr.span,
                                    "stack() needs a tracepoint: " + context_.clauses[clause_].specials.front()->text +
-                                       " has no kernel stack");
+                                       " has no kernel stack",
+                                   "call stack() in a tracepoint clause, e.g. sched:sched_switch { stack(); }");
       }
       context_.clauses[clause_].calls_stack = true;
       if (as_statement) recorded_data_ = true;
@@ -1208,7 +1271,8 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
       }
       if (recorded_data_ || aggregated_) {
         context_.diagnostics.error("D_SPECULATION", expr.span,
-                                   "speculate() must come before any action that records data in its clause");
+                                   "speculate() must come before any action that records data in its clause",
+                                   "make speculate() the first action of the clause");
       }
       if (speculated_) context_.diagnostics.error("D_SPECULATION", expr.span, "a clause can speculate() only once");
       speculated_ = true;
@@ -1220,7 +1284,9 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
         require(0, ValueKind::Integer, "an integer speculation id");
       }
       if (speculated_) {
-        context_.diagnostics.error("D_SPECULATION", expr.span, call.name + "() cannot be in a speculative clause");
+        context_.diagnostics.error("D_SPECULATION", expr.span, call.name + "() cannot be in a speculative clause",
+                                   "decide in a later clause, e.g. on the system call's return: " + call.name +
+                                       "(self->spec);");
       }
       break;
     case Function::Delete: {
@@ -1230,7 +1296,8 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
                            std::holds_alternative<ast::AggregationRef>(target.node);
       if (!element || !lvalue_name(target)) {
         context_.diagnostics.error("D_FUNC_ARGS", target.span,
-                                   "delete() takes an associative array element or an @map element");
+                                   "delete() takes an associative array element or an @map element",
+                                   "write delete(@map[key]); a scalar variable is cleared by assigning 0");
         check(target);
         break;
       }
@@ -1275,7 +1342,17 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
         const ValueKind kind = call.arguments[0]->resolved.type.kind;
         if (kind != ValueKind::Integer && kind != ValueKind::String) {
           context_.diagnostics.error("D_FUNC_ARGS", call.arguments[0]->span,
-                                     "str() takes a string or an integer, not a " + to_string(call.arguments[0]->resolved.type));
+                                     "str() takes a string or an integer, not " + a_type(call.arguments[0]->resolved.type));
+        }
+        // bpftrace's str(args->filename) reads user memory; a tracepoint has
+        // recorded only the address, so the string cannot be had.
+        if (const auto* access = std::get_if<ast::FieldAccess>(&call.arguments[0]->node);
+            access != nullptr && is_pointer_field(access->field)) {
+          context_.diagnostics.error(
+              "D_FUNC_UNAVAILABLE", call.arguments[0]->span,
+              "args->" + access->field + " is a user-space address: the tracepoint records the pointer, not the string it points to",
+              "print the address with printf(\"%p\", args->" + access->field +
+                  "), or use a tracepoint that records the string (sched:sched_process_exec has filename)");
         }
         require(1, ValueKind::Integer, "an integer");
       }

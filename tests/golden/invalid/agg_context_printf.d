@@ -1,0 +1,1 @@
+sched:sched_switch { printf("%d\n", quantize(args->prev_pid)); }

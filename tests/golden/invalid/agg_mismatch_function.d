@@ -1,0 +1,2 @@
+sched:sched_switch { @x[args->prev_comm] = count(); }
+sched:sched_wakeup { @x[args->comm] = sum(args->prio); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @ = lquantize(args->prev_prio, 0, args->next_prio, 10); }

@@ -1,0 +1,2 @@
+sched:sched_switch { @switches = count(); }
+tick-1s { printa(@swtiches); }

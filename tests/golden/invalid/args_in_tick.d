@@ -1,0 +1,1 @@
+tick-1s { @[args->prev_comm] = count(); }

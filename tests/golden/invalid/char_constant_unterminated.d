@@ -1,0 +1,1 @@
+sched:sched_wakeup /args->prio == 'x/ { @ = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @[args->prev_comm] = count(); ` }

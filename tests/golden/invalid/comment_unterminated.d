@@ -1,0 +1,2 @@
+/* count switches
+sched:sched_switch { @ = count(); }

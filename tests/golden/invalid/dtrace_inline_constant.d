@@ -1,0 +1,2 @@
+inline int LIMIT = 5;
+sched:sched_switch /args->prev_pid > LIMIT/ { @ = count(); }

@@ -1,0 +1,2 @@
+struct foo { int x; };
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch, sched:sched_wakeup { @[args->prev_comm] = count(); }

@@ -1,0 +1,2 @@
+//! option allow=hot
+raw_syscalls:sys_enter { @[args->args] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @ = count(args->prev_pid); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @[substr(args->prev_comm)] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @[strlen(args->prev_pid)] = count(); }

@@ -1,0 +1,1 @@
+syscalls:sys_enter_openat { printf("%s\n", copyinstr(args->filename)); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @[curpsinfo->pr_psargs] = count(); }

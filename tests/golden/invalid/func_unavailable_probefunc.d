@@ -1,0 +1,1 @@
+syscalls:sys_enter_* { @[probefunc] = count(); }

@@ -1,0 +1,1 @@
+syscalls:sys_exit_read { @ = quantize(retval); }

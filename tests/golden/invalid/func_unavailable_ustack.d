@@ -1,0 +1,1 @@
+syscalls:sys_enter_write { @[ustack()] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @[strupper(args->prev_comm)] = count(); }

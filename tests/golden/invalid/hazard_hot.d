@@ -1,0 +1,1 @@
+raw_syscalls:sys_enter { @[args->id] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_process_exec { printf("%s\n", str(args->filename)); }

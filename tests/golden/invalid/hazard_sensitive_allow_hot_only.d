@@ -1,0 +1,2 @@
+//! option allow=hot
+sched:sched_process_exec { @[comm] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch { if (args->prev_comm) { @ = count(); } }

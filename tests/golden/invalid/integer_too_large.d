@@ -1,0 +1,1 @@
+sched:sched_switch /args->prev_pid == 99999999999999999999999/ { @ = count(); }

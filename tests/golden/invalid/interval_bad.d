@@ -1,0 +1,1 @@
+interval:s:x { @ = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch { pid = 1; }

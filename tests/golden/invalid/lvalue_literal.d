@@ -1,0 +1,1 @@
+sched:sched_switch { 1 = 2; }

@@ -1,0 +1,3 @@
+sched:sched_swich { @ = count(); }
+kprobe:do_sys_open { @ = count(); }
+raw_syscalls:sys_exit { @ = count(); }

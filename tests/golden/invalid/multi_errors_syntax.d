@@ -1,0 +1,6 @@
+sched:sched_switch
+{
+	@a = count(;
+	@b = sum(1) +;
+}
+sched:sched_wakeup { @c = count() }

@@ -1,0 +1,2 @@
+sched:sched_switch { @c = count(); }
+tick-1s { normalize(@c); }

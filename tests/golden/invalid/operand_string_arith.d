@@ -1,0 +1,1 @@
+sched:sched_switch { @ = sum(args->prev_comm + 1); }

@@ -1,0 +1,2 @@
+//! option allow=everything
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,2 @@
+#pragma D option amin=Rock/Solid/Common
+sched:sched_switch { @ = count(); }

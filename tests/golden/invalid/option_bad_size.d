@@ -1,0 +1,2 @@
+#pragma D option bufsize=lots
+sched:sched_switch { @ = count(); }

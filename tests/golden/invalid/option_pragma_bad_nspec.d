@@ -1,0 +1,2 @@
+#pragma D option nspec=-1
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,2 @@
+#pragma D option destructive
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,2 @@
+//! option flowindent
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,2 @@
+#include <stdio.h>
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch /x = 1/ { @ = count(); }

@@ -1,0 +1,2 @@
+sched:sched_switch { @[stack()] = count(); }
+END { printa("%s %@d\n", @); }

@@ -1,0 +1,1 @@
+sched:sched_switch { printf("%q\n", args->prev_pid); }

@@ -1,0 +1,1 @@
+sched:sched_switch { fmt = "%d\n"; printf(fmt, args->prev_pid); }

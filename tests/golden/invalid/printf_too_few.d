@@ -1,0 +1,1 @@
+sched:sched_switch { printf("%s %d\n", args->prev_comm); }

@@ -1,0 +1,1 @@
+sched:sched_switch { printf("%d\n", args->prev_comm); }

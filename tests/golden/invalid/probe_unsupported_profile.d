@@ -1,0 +1,1 @@
+profile-997 { @[stack()] = count(); }

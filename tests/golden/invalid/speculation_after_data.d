@@ -1,0 +1,6 @@
+syscalls:sys_enter_read
+{
+	printf("before\n");
+	self->spec = speculation();
+	speculate(self->spec);
+}

@@ -1,0 +1,6 @@
+syscalls:sys_enter_read
+{
+	self->spec = speculation();
+	speculate(self->spec);
+	commit(self->spec);
+}

@@ -1,0 +1,2 @@
+#pragma D option amin=Stable
+power:pm_qos_add_request { @ = count(); }

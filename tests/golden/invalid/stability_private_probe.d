@@ -1,0 +1,1 @@
+btrfs:btrfs_cow_block { @ = count(); }

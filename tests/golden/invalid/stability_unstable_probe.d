@@ -1,0 +1,1 @@
+sched:sched_stat_runtime { @[args->comm] = sum(args->runtime); }

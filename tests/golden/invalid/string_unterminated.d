@@ -1,0 +1,1 @@
+sched:sched_switch { printf("%s\n, args->prev_comm); }

@@ -1,0 +1,1 @@
+sched:sched_switch { @[(string)args->prev_pid] = count(); }

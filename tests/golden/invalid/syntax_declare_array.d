@@ -1,0 +1,2 @@
+int counts[10];
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,5 @@
+sched:sched_switch
+{
+	@a = count()
+	@b = count();
+}

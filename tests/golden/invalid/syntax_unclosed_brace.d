@@ -1,0 +1,3 @@
+sched:sched_switch
+{
+	@[args->prev_comm] = count();

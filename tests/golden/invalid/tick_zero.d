@@ -1,0 +1,1 @@
+tick-0s { @ = count(); }

@@ -1,0 +1,3 @@
+int x;
+int x;
+sched:sched_switch { x = 1; }

@@ -1,0 +1,2 @@
+string name;
+sched:sched_switch { name = args->prev_pid; }

@@ -1,0 +1,1 @@
+sched:sched_switch /self->started/ { @ = quantize(timestamp - self->started); }

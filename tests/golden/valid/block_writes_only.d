@@ -1,0 +1,1 @@
+block:block_rq_issue /args->rwbs == "W"/ { @writes[args->comm] = count(); }

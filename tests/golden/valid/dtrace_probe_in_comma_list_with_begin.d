@@ -1,0 +1,1 @@
+BEGIN, sched:sched_process_exit { @[probename] = count(); }

@@ -1,0 +1,3 @@
+dtrace:::BEGIN { start = timestamp; }
+sched:sched_switch { @ = count(); }
+dtrace:::END { printf("%d ns\n", timestamp - start); printa(@); }

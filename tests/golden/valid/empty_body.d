@@ -1,0 +1,1 @@
+sched:sched_process_exit { }

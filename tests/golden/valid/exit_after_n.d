@@ -1,0 +1,2 @@
+sched:sched_switch { n++; }
+sched:sched_switch /n > 1000/ { exit(0); }

@@ -1,0 +1,1 @@
+irq:softirq_???? { @[probename] = count(); }

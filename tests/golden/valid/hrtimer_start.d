@@ -1,0 +1,1 @@
+timer:hrtimer_start { @[execname] = count(); }

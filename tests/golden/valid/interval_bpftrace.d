@@ -1,0 +1,2 @@
+tracepoint:sched:sched_switch { @cs = count(); }
+interval:s:1 { print(@cs); clear(@cs); }

@@ -1,0 +1,1 @@
+sched:sched_switch /args->prev_state != 0/ { @[args->prev_state] = count(); }

@@ -1,0 +1,1 @@
+syscalls:sys_enter_openat /args->flags & 64/ { @creates[execname] = count(); }

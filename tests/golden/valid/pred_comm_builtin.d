@@ -1,0 +1,1 @@
+sched:sched_wakeup /comm == "bash"/ { @[args->comm] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_switch /cpu == 0/ { @[args->next_comm] = count(); }

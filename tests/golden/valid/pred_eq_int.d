@@ -1,0 +1,1 @@
+sched:sched_switch /args->next_pid == 0/ { @idle = count(); }

@@ -1,0 +1,1 @@
+syscalls:sys_enter_write /execname == "nginx"/ { @[args->fd] = sum(args->count); }

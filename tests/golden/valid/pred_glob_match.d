@@ -1,0 +1,1 @@
+sched:sched_wakeup /args->comm ~ "kworker*"/ { @[args->target_cpu] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_wakeup /!(args->prio >= 120)/ { @rt[args->comm] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_wakeup /args->comm != "swapper/0"/ { @[args->comm] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_wakeup /strlen(args->comm) > 10/ { @[args->comm] = count(); }

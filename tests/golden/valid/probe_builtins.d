@@ -1,0 +1,1 @@
+irq:irq_handler_entry { @[probeprov, probename, probe] = count(); }

@@ -1,0 +1,1 @@
+signal:signal_generate /args->result != 0/ { @dropped[args->sig, args->result] = count(); }

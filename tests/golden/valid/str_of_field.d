@@ -1,0 +1,1 @@
+sched:sched_switch { @[str(args->prev_comm)] = count(); }

@@ -1,0 +1,1 @@
+sched:sched_wakeup { @[stringof(args->comm)] = count(); }

@@ -1,0 +1,4 @@
+sched:sched_wakeup /strstr(args->comm, "kworker") != ""/
+{
+	@[strjoin("cpu", lltostr(args->target_cpu))] = count();
+}

@@ -1,0 +1,2 @@
+//! kernel 6.12.117+deb12-amd64
+syscalls:sys_exit_* /args->ret < 0/ { @errors[probename, args->ret] = count(); }

@@ -1,0 +1,1 @@
+timer:timer_expire_entry { @expires[args->function] = count(); }

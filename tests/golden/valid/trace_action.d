@@ -1,0 +1,1 @@
+signal:signal_generate { trace(args->sig); trace(args->comm); trace(timestamp); }

@@ -1,0 +1,1 @@
+syscalls:sys_exit_write /args->ret > 0/ { @bytes[execname] = sum(args->ret); }
