@@ -11,6 +11,7 @@
 #include "index_location.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/diff.hpp"
+#include "probity/catalogue/lint.hpp"
 #include "probity/catalogue/effective.hpp"
 #include "probity/catalogue/harvest.hpp"
 #include "probity/catalogue/image_harvest.hpp"
@@ -162,6 +163,22 @@ int harvest(const std::vector<std::string>& arguments, std::ostream& out, std::o
   return 0;
 }
 
+// lint [--source DIR]: what must be fixed before the catalogue ships.
+int lint(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+  const Arguments parsed = parse(arguments, "lint", true);
+  const fs::path source = parsed.source ? fs::path(*parsed.source) : fs::path(PROBITY_CATALOGUE_SOURCE_DIR);
+  const catalogue::CatalogueSources sources = catalogue::load_sources(source);
+  const std::vector<catalogue::Diagnostic> problems = catalogue::lint_catalogue(sources);
+  for (const catalogue::Diagnostic& problem : problems) err << problem.to_string() << "\n";
+  if (!problems.empty()) {
+    throw CliError("catalogue lint: " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
+                   " in " + source.string());
+  }
+  out << "probity: catalogue " << source.string() << " is clean: " << sources.kernels.size() << " releases, "
+      << sources.providers.size() << " documented providers\n";
+  return 0;
+}
+
 // diff A B [PATTERN...] [--index FILE]: what changed between two releases.
 int diff(const std::vector<std::string>& arguments, std::ostream& out) {
   std::optional<std::string> index_option;
@@ -204,6 +221,7 @@ std::string catalogue_usage() {
          "       probity catalogue harvest [-o DIR]\n"
          "       probity catalogue harvest --kernel-image PATH [--no-modules] [--timeout SECONDS] [-o DIR]\n"
          "       probity catalogue diff RELEASE_A RELEASE_B [PATTERN...] [--index FILE]\n"
+         "       probity catalogue lint [--source DIR]\n"
          "\n"
          "  build     compile the catalogue YAML under DIR (common.yaml, providers/, kernels/)\n"
          "            into the binary index FILE that probity reads at run time; every\n"
@@ -220,6 +238,11 @@ std::string catalogue_usage() {
          "            that would not load are listed under failed_modules:; takes about\n"
          "            30 s, or 2 to 4 min with modules (--timeout, default 900 s); needs\n"
          "            qemu-system-x86, busybox-static, tar and, for a .deb, dpkg-deb\n"
+         "  lint      check the catalogue sources (default: the source tree's catalogue/data)\n"
+         "            before shipping them: a Stable or Standard event or field that disappears\n"
+         "            or changes type, size or signedness between consecutive releases needs a\n"
+         "            successor: or a layout_changes: entry saying why; apparent renames\n"
+         "            (fl_type -> type) need successor:; hazards need a reason and a reference\n"
          "  diff      what changed in the tracepoints from release A to release B (exact\n"
          "            names or unique prefixes such as 6.1 and 6.18): events added (+) and\n"
          "            removed (-), and for events in both (~) every field added, removed,\n"
@@ -233,7 +256,7 @@ std::string catalogue_usage() {
 }
 
 int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-  if (arguments.empty()) throw UsageError("catalogue needs a command: build, harvest or diff (probity catalogue --help)");
+  if (arguments.empty()) throw UsageError("catalogue needs a command: build, harvest, diff or lint (probity catalogue --help)");
   const std::string& command = arguments.front();
   if (command == "--help" || command == "-h" || command == "help") {
     out << catalogue_usage();
@@ -248,7 +271,8 @@ int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, 
   if (command == "build") return build(arguments, out, err);
   if (command == "harvest") return harvest(arguments, out, err);
   if (command == "diff") return diff(arguments, out);
-  throw UsageError("unknown catalogue command \"" + command + "\"; the commands are build, harvest and diff");
+  if (command == "lint") return lint(arguments, out, err);
+  throw UsageError("unknown catalogue command \"" + command + "\"; the commands are build, harvest, diff and lint");
 }
 
 }  // namespace probity::cli

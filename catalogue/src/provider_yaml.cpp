@@ -22,9 +22,11 @@ using yaml::YamlDocument;
 
 constexpr std::array<std::string_view, 6> provider_keys{
     "provider", "description", "stability", "rationale", "references", "events"};
-constexpr std::array<std::string_view, 5> event_keys{"description", "stability", "rationale",
-                                                     "hazard", "fields"};
-constexpr std::array<std::string_view, 3> field_keys{"description", "stability", "rationale"};
+constexpr std::array<std::string_view, 7> event_keys{"description", "stability", "rationale", "hazard",
+                                                     "fields", "successor", "layout_changes"};
+constexpr std::array<std::string_view, 5> field_keys{"description", "stability", "rationale", "successor",
+                                                     "layout_changes"};
+constexpr std::array<std::string_view, 3> layout_change_keys{"from", "to", "reason"};
 constexpr std::array<std::string_view, 4> stability_keys{"name", "data", "class", "rationale"};
 constexpr std::array<std::string_view, 5> provider_stability_keys{"provider", "name", "data",
                                                                   "class", "rationale"};
@@ -192,6 +194,34 @@ std::optional<HazardDecl> read_hazard(YamlDocument& doc, const Entry& hazard_ent
   return hazard;
 }
 
+// layout_changes: [{from: RELEASE, to: RELEASE, reason: why}, ...]
+std::vector<LayoutChange> read_layout_changes(YamlDocument& doc, const Entry& changes_entry) {
+  std::vector<LayoutChange> changes;
+  if (!doc.expect_sequence(changes_entry.value, changes_entry.path, changes_entry.key_node)) return changes;
+  std::size_t index = 0;
+  for (const YAML::Node& item : changes_entry.value) {
+    const std::string path = yaml::index_path(changes_entry.path, index++);
+    if (!doc.expect_map(item, path, changes_entry.key_node)) continue;
+    const std::vector<Entry> entries = doc.keyed_entries(item, path, layout_change_keys);
+    LayoutChange change;
+    change.where = doc.location(item);
+    bool valid = true;
+    for (std::string_view key : layout_change_keys) {
+      const Entry* entry = doc.require(entries, key, item, path,
+                                       "a layout change names the releases it is between (from, to) and why "
+                                       "it is accepted (reason)");
+      const auto text = entry != nullptr ? doc.read_text(*entry) : std::nullopt;
+      if (!text) {
+        valid = false;
+        continue;
+      }
+      (key == "from" ? change.from : key == "to" ? change.to : change.reason) = *text;
+    }
+    if (valid) changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
 std::optional<FieldDoc> read_field_doc(YamlDocument& doc, const Entry& field_entry) {
   if (!doc.expect_map(field_entry.value, field_entry.path, field_entry.key_node)) return std::nullopt;
   FieldDoc field;
@@ -205,6 +235,12 @@ std::optional<FieldDoc> read_field_doc(YamlDocument& doc, const Entry& field_ent
   }
   field.stability =
       read_stability(doc, entries, field_entry.value, field_entry.path, Owner::Other, nullptr);
+  if (const Entry* successor = yaml::find_entry(entries, "successor")) {
+    if (auto text = doc.read_text(*successor)) field.successor = std::move(*text);
+  }
+  if (const Entry* changes = yaml::find_entry(entries, "layout_changes")) {
+    field.layout_changes = read_layout_changes(doc, *changes);
+  }
   return field;
 }
 
@@ -232,6 +268,12 @@ std::optional<EventDoc> read_event_doc(YamlDocument& doc, const Entry& event_ent
       read_stability(doc, entries, event_entry.value, event_entry.path, Owner::Other, nullptr);
   if (const Entry* hazard = yaml::find_entry(entries, "hazard")) event.hazard = read_hazard(doc, *hazard);
   if (const Entry* fields = yaml::find_entry(entries, "fields")) event.fields = read_field_docs(doc, *fields);
+  if (const Entry* successor = yaml::find_entry(entries, "successor")) {
+    if (auto text = doc.read_text(*successor)) event.successor = std::move(*text);
+  }
+  if (const Entry* changes = yaml::find_entry(entries, "layout_changes")) {
+    event.layout_changes = read_layout_changes(doc, *changes);
+  }
   return event;
 }
 

@@ -138,7 +138,8 @@ TEST_F(YamlLoaderTest, UnknownKeyNamesTheClosestKnownKey) {
   ASSERT_EQ(errors.size(), 2u);
   expect_diagnostic(errors[0], directory_ / "sched.yaml", 11, 5, "events.sched_switch.descripton",
                     "unknown key \"descripton\" (did you mean \"description\"?)");
-  EXPECT_EQ(errors[0].hint, "known keys here: description, stability, rationale, hazard, fields");
+  EXPECT_EQ(errors[0].hint,
+            "known keys here: description, stability, rationale, hazard, fields, successor, layout_changes");
   // ... and, since the key was misspelt, the description is missing.
   expect_diagnostic(errors[1], directory_ / "sched.yaml", 11, 5, "events.sched_switch",
                     "missing required key \"description\"");

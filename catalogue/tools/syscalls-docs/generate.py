@@ -29,7 +29,7 @@ DEFAULT_SNAPSHOTS = HERE.parent.parent / "data" / "kernels"
 FIELD_LINE = re.compile(r"^\s*field:(?P<decl>[^;]*);\s*offset:\d+;\s*size:\d+;")
 KNOWN_ENTRY_KEYS = {
     "does", "man", "ret", "args", "groups", "enter_note", "exit_note",
-    "since", "obsolete", "private", "hazard",
+    "since", "obsolete", "private", "hazard", "layout_changes",
 }
 
 
@@ -262,6 +262,8 @@ def build(syscalls: list[Syscall]) -> dict:
             if hazard:
                 doc["hazard"] = hazard
             doc["fields"] = fields
+            if entry.get("layout_changes"):
+                doc["layout_changes"] = entry["layout_changes"]
             events[event] = doc
 
     unused = sorted(set(table) - live_names)
@@ -326,7 +328,13 @@ def emit(value, indent: int = 0) -> list[str]:
                 lines.append(f"{pad}{key}: {scalar(str(item), indent)}")
     elif isinstance(value, list):
         for item in value:
-            lines.append(f"{pad}- {scalar(str(item), indent + 2)}")
+            if isinstance(item, dict):
+                # "- first: x" then the other keys aligned under it.
+                nested = emit(item, indent + 2)
+                lines.append(f"{pad}- {nested[0].lstrip()}")
+                lines.extend(nested[1:])
+            else:
+                lines.append(f"{pad}- {scalar(str(item), indent + 2)}")
     return lines
 
 

@@ -140,10 +140,21 @@ struct HazardDecl {
   std::string reference;  // required unless level is None: a URL or a document path
 };
 
+// An incompatible layout change the catalogue accepts for a Stable or
+// Standard event or field, between two catalogued releases (lint).
+struct LayoutChange {
+  std::string from;    // a catalogued release
+  std::string to;      // a later catalogued release
+  std::string reason;  // why the change is accepted
+  SourceLocation where;
+};
+
 struct FieldDoc {
   std::string name;
   std::string description;
   StabilityDecl stability;
+  std::string successor;                   // the field that replaces it where it is gone
+  std::vector<LayoutChange> layout_changes;
   SourceLocation where;
 };
 
@@ -153,6 +164,8 @@ struct EventDoc {
   StabilityDecl stability;
   std::optional<HazardDecl> hazard;
   std::vector<FieldDoc> fields;
+  std::string successor;                   // the event ("provider:event") that replaces it where it is gone
+  std::vector<LayoutChange> layout_changes;
   SourceLocation where;
 };
 
