@@ -192,7 +192,7 @@ FieldLayout to_layout(const tep_format_field& field) {
 // "__data_loc char[] ring" and "u32 ring"). Fields are reached by name, and
 // libtraceevent's tep_find_field() returns the first, so the later one can
 // never be read: it is left out, and the snapshot keeps names unique.
-std::vector<FieldLayout> to_layouts(const tep_format_field* first) {
+std::vector<FieldLayout> layouts_of(const tep_format_field* first) {
   std::vector<FieldLayout> layouts;
   for (const tep_format_field* field = first; field != nullptr; field = field->next) {
     const bool shadowed = std::any_of(layouts.begin(), layouts.end(),
@@ -367,7 +367,7 @@ KernelSnapshot harvest_live(const fs::path& tracing) {
         continue;
       }
 
-      std::vector<FieldLayout> common = to_layouts(event->format.common_fields);
+      std::vector<FieldLayout> common = layouts_of(event->format.common_fields);
       if (!have_common) {
         snapshot.common_fields = std::move(common);
         common_source = format_file;
@@ -381,7 +381,7 @@ KernelSnapshot harvest_live(const fs::path& tracing) {
       EventLayout layout;
       layout.system = system;
       layout.name = event_name;
-      layout.fields = to_layouts(event->format.fields);
+      layout.fields = layouts_of(event->format.fields);
       // tracefs does not say which module defines an event; left "" (built in).
 
       const fs::path stability_file = event_dir / "stability";
@@ -404,5 +404,7 @@ KernelSnapshot harvest_live(const fs::path& tracing) {
   // are already sorted by (system, name).
   return snapshot;
 }
+
+std::vector<FieldLayout> field_layouts(const tep_format_field* first) { return layouts_of(first); }
 
 }  // namespace probity::catalogue

@@ -49,7 +49,7 @@ std::string quoted(const std::string& value) {
   return out + "\"";
 }
 
-const char* symbol(UnaryOp op) {
+const char* spelling_of(UnaryOp op) {
   switch (op) {
     case UnaryOp::Negate: return "-";
     case UnaryOp::Plus: return "+";
@@ -59,7 +59,7 @@ const char* symbol(UnaryOp op) {
   return "?";
 }
 
-const char* symbol(BinaryOp op) {
+const char* spelling_of(BinaryOp op) {
   switch (op) {
     case BinaryOp::Multiply: return "*";
     case BinaryOp::Divide: return "/";
@@ -85,7 +85,7 @@ const char* symbol(BinaryOp op) {
   return "?";
 }
 
-const char* symbol(AssignOp op) {
+const char* spelling_of(AssignOp op) {
   switch (op) {
     case AssignOp::Assign: return "=";
     case AssignOp::Add: return "+=";
@@ -207,11 +207,11 @@ class Dumper {
     for (const ExprPtr& argument : node.arguments) child(depth + 1, argument);
   }
   void node(int depth, const Unary& node) {
-    line(depth, std::string("unary ") + symbol(node.op));
+    line(depth, "unary " + std::string(spelling(node.op)));
     child(depth + 1, node.operand);
   }
   void node(int depth, const Binary& node) {
-    line(depth, std::string("binary ") + symbol(node.op));
+    line(depth, "binary " + std::string(spelling(node.op)));
     child(depth + 1, node.left);
     child(depth + 1, node.right);
   }
@@ -226,7 +226,7 @@ class Dumper {
     child(depth + 1, node.operand);
   }
   void node(int depth, const Assign& node) {
-    line(depth, std::string("assign ") + symbol(node.op));
+    line(depth, "assign " + std::string(spelling(node.op)));
     child(depth + 1, node.target);
     child(depth + 1, node.value);
   }
@@ -245,5 +245,9 @@ std::string dump(const Program& program) {
   dumper.program(program);
   return dumper.take();
 }
+
+std::string_view spelling(UnaryOp op) { return spelling_of(op); }
+std::string_view spelling(BinaryOp op) { return spelling_of(op); }
+std::string_view spelling(AssignOp op) { return spelling_of(op); }
 
 }  // namespace probity::compiler::ast

@@ -1,5 +1,7 @@
 #include "probity/consumer/verify.hpp"
 
+#include "probity/catalogue/harvest.hpp"
+
 #include <filesystem>
 #include <string_view>
 
@@ -18,39 +20,6 @@ std::string compat_hint(const compiler::Program& program) {
          ": recompile it from source on this kernel, and see probity compat for what changed between releases";
 }
 
-// libtraceevent flags every fixed array whose type mentions char, u8 or s8 as
-// a string; only plain char holds text (the catalogue's harvest rule).
-bool holds_text(std::string_view type) {
-  for (std::string_view prefix : {"__data_loc ", "__rel_loc "}) {
-    if (type.starts_with(prefix)) type.remove_prefix(prefix.size());
-  }
-  if (type.starts_with("const ")) type.remove_prefix(6);
-  type = type.substr(0, type.find('['));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  return type == "char";
-}
-
-FieldLayout live_layout(const tep_format_field& field) {
-  FieldLayout layout;
-  layout.name = field.name;
-  layout.type = field.type;
-  layout.offset = static_cast<std::uint32_t>(field.offset);
-  layout.size = static_cast<std::uint32_t>(field.size);
-  layout.is_signed = (field.flags & TEP_FIELD_IS_SIGNED) != 0;
-  const bool text = (field.flags & TEP_FIELD_IS_STRING) != 0 && holds_text(field.type);
-  if ((field.flags & TEP_FIELD_IS_DYNAMIC) != 0) {
-    layout.kind = text ? FieldKind::DynamicString : FieldKind::DynamicArray;
-  } else if ((field.flags & TEP_FIELD_IS_ARRAY) != 0) {
-    layout.kind = text ? FieldKind::String : FieldKind::Array;
-  } else if ((field.flags & TEP_FIELD_IS_POINTER) != 0) {
-    layout.kind = FieldKind::Pointer;
-  } else {
-    layout.kind = FieldKind::Integer;
-  }
-  layout.relative = (field.flags & TEP_FIELD_IS_RELATIVE) != 0;
-  return layout;
-}
-
 std::string describe(const FieldLayout& layout) {
   return "'" + layout.type + "' at offset " + std::to_string(layout.offset) + ", " + std::to_string(layout.size) +
          " bytes, " + (layout.is_signed ? "signed" : "unsigned") + ", " + std::string(catalogue::to_string(layout.kind));
@@ -58,12 +27,7 @@ std::string describe(const FieldLayout& layout) {
 
 void compare_fields(const compiler::Program& program, const std::string& event, const std::vector<FieldLayout>& compiled,
                     const tep_format_field* live_list, const std::string& release) {
-  std::vector<FieldLayout> live;
-  for (const tep_format_field* field = live_list; field != nullptr; field = field->next) {
-    bool shadowed = false;
-    for (const FieldLayout& earlier : live) shadowed = shadowed || earlier.name == field->name;
-    if (!shadowed) live.push_back(live_layout(*field));
-  }
+  const std::vector<FieldLayout> live = catalogue::field_layouts(live_list);
   for (const FieldLayout& expected : compiled) {
     const FieldLayout* found = nullptr;
     for (const FieldLayout& candidate : live) {

@@ -783,55 +783,18 @@ class TypeChecker {
   ValueType check_node(Expr& expr, ast::Unary& unary, bool) {
     const ValueType operand = check(*unary.operand);
     if (operand.kind != ValueKind::Integer) {
-      context_.diagnostics.error("D_OPERAND", expr.span, std::string("operator ") + unary_spelling(unary.op) +
+      context_.diagnostics.error("D_OPERAND", expr.span, "operator " + std::string(ast::spelling(unary.op)) +
                                                              " needs an integer operand, not " + a_type(operand));
     }
     if (unary.op == ast::UnaryOp::LogicalNot) return ValueType::int64();
     return operand.kind == ValueKind::Integer ? storage_type(operand) : ValueType::int64();
   }
 
-  static const char* unary_spelling(ast::UnaryOp op) {
-    switch (op) {
-      case ast::UnaryOp::Negate: return "-";
-      case ast::UnaryOp::Plus: return "+";
-      case ast::UnaryOp::LogicalNot: return "!";
-      case ast::UnaryOp::BitNot: return "~";
-    }
-    return "?";
-  }
-
-  static const char* binary_spelling(ast::BinaryOp op) {
-    using ast::BinaryOp;
-    switch (op) {
-      case BinaryOp::Multiply: return "*";
-      case BinaryOp::Divide: return "/";
-      case BinaryOp::Modulo: return "%";
-      case BinaryOp::Add: return "+";
-      case BinaryOp::Subtract: return "-";
-      case BinaryOp::ShiftLeft: return "<<";
-      case BinaryOp::ShiftRight: return ">>";
-      case BinaryOp::Less: return "<";
-      case BinaryOp::LessEqual: return "<=";
-      case BinaryOp::Greater: return ">";
-      case BinaryOp::GreaterEqual: return ">=";
-      case BinaryOp::Equal: return "==";
-      case BinaryOp::NotEqual: return "!=";
-      case BinaryOp::Glob: return "~";
-      case BinaryOp::BitAnd: return "&";
-      case BinaryOp::BitXor: return "^";
-      case BinaryOp::BitOr: return "|";
-      case BinaryOp::LogicalAnd: return "&&";
-      case BinaryOp::LogicalXor: return "^^";
-      case BinaryOp::LogicalOr: return "||";
-    }
-    return "?";
-  }
-
   ValueType check_node(Expr& expr, ast::Binary& binary, bool) {
     using ast::BinaryOp;
     const ValueType left = check(*binary.left);
     const ValueType right = check(*binary.right);
-    const std::string op = binary_spelling(binary.op);
+    const std::string op(ast::spelling(binary.op));
     switch (binary.op) {
       case BinaryOp::Equal: case BinaryOp::NotEqual: case BinaryOp::Less: case BinaryOp::LessEqual:
       case BinaryOp::Greater: case BinaryOp::GreaterEqual:

@@ -4,8 +4,11 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "probity/catalogue/model.hpp"
+
+struct tep_format_field;
 
 namespace probity::catalogue {
 
@@ -24,5 +27,11 @@ std::filesystem::path tracing_dir();
 // Throws TracefsError; an event whose format libtraceevent cannot parse is an
 // error naming its format file, never silently left out.
 KernelSnapshot harvest_live(const std::filesystem::path& tracing = tracing_dir());
+
+// The layouts of a libtraceevent field list (tep_event::format.fields or
+// .common_fields), exactly as a harvest records them: the one rule for
+// turning a parsed format into FieldLayouts, shared with the consumer's
+// check of the live kernel before it enables anything.
+std::vector<FieldLayout> field_layouts(const tep_format_field* first);
 
 }  // namespace probity::catalogue

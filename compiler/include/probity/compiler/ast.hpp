@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -232,6 +233,11 @@ struct Program {
   std::vector<Declaration> declarations;
   std::vector<Clause> clauses;
 };
+
+// How an operator is written in D: "-", "&&", "+=".
+std::string_view spelling(UnaryOp op);
+std::string_view spelling(BinaryOp op);
+std::string_view spelling(AssignOp op);
 
 // An indented S-expression-like dump of the tree, one node a line, for
 // tests and `probity -x dump=ast`.
