@@ -234,6 +234,13 @@ TEST(Compile, GlobSkipsForbiddenProbesSilently) {
   EXPECT_TRUE(result.diagnostics.empty());
   ASSERT_EQ(result.program->events.size(), 2u);
   for (const auto& event : result.program->events) EXPECT_NE(event.name, "danger");
+
+  // A glob that matches nothing but forbidden probes would trace nothing.
+  const auto only_forbidden = compile_text("demo:dang* { trace(args->value); }", allow, catalogue);
+  ASSERT_FALSE(only_forbidden.ok());
+  const Diagnostic* error = find_tag(only_forbidden, "D_PROBE_FORBIDDEN");
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(error->message.find("matches only forbidden probes"), std::string::npos) << error->message;
 }
 
 TEST(Compile, UndocumentedProbeIsBelowTheDefaultThreshold) {

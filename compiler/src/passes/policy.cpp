@@ -67,7 +67,9 @@ void check_stability(Context& context) {
           "D_STABILITY", first.span, message,
           "to accept it, lower the threshold: -x amin=" + amin + " (or #pragma D option amin=" + amin + ")");
       if (!first.rationale.empty()) {
-        diagnostic.notes.push_back("the catalogue says of " + first.element + ": " + first.rationale);
+        const bool catalogued = first.element.starts_with("probe ") || first.element.starts_with("field ");
+        diagnostic.notes.push_back((catalogued ? "the catalogue says of " : "Probity's language reference says of ") +
+                                   first.element + ": " + first.rationale);
       }
       if (context.policy.threshold_origin != "the default") {
         diagnostic.notes.push_back("the threshold comes from " + context.policy.threshold_origin);

@@ -225,6 +225,15 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
         "add -x allow=" + std::string(option) + " to trace them too");
     diagnostic.notes.push_back(full_name(*skipped.front()) + ": " + skipped.front()->hazard.reason);
   };
+  if (!named && kept == 0 && skipped_hot.empty() && skipped_sensitive.empty() && skipped_unstable.empty()) {
+    // Everything it matched is forbidden: a clause that could never fire is
+    // an error, not a silently empty trace.
+    context.diagnostics.error("D_PROBE_FORBIDDEN", description.span,
+                              description.text + " matches only forbidden probes, which are never enabled",
+                              "no option enables a forbidden probe; probity -lv '" + description.text +
+                                  "' says why each one is forbidden");
+    return;
+  }
   const std::string amin = accepting_amin(lowest_skipped, context.policy.threshold);
   if (kept == 0 && skipped_hot.empty() && skipped_sensitive.empty() && !skipped_unstable.empty()) {
     auto& diagnostic = context.diagnostics.error(

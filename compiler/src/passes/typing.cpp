@@ -916,7 +916,7 @@ class TypeChecker {
     if (is_aggregating_call(*assign.value)) {
       context_.diagnostics.error("D_AGG_CONTEXT", assign.value->span,
                                  "an aggregating function is assigned to @name or @name[keys], nothing else",
-                                 "write @" + std::string("name = ") + as_call(*assign.value)->name + "(...)");
+                                 "write @name = " + as_call(*assign.value)->name + (as_call(*assign.value)->arguments.empty() ? "()" : "(...)") + ";");
       return ValueType::void_type();
     }
     const ValueType value = check(*assign.value);
