@@ -23,6 +23,7 @@ struct CompileCommandOptions {
   std::optional<std::string> kernel;        // --kernel
   std::optional<std::string> command;       // -c: run under the program, $target
   std::optional<std::string> target_pid;    // -p: $target
+  bool json_output = false;                 // -f json: the run's output as NDJSON
   std::filesystem::path index;
 };
 

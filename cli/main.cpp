@@ -47,6 +47,8 @@ std::string help() {
          "  -v                  print the stability report in DTrace's shape (per clause with -e)\n"
          "                      and which predicate parts the kernel's event filters evaluate\n"
          "  -q                  quiet: print only what the program prints\n"
+         "  -f text|json        when running: DTrace's text output (default), or one JSON object\n"
+         "                      per line for each printf, trace, aggregation, probe firing and drop\n"
          "  -x NAME[=VALUE]     an option, as #pragma D option NAME=VALUE in the program:\n"
          "                        amin=LEVEL or Name/Data/Class   the lowest stability the program may use\n"
          "                                                        (default Evolving names and data)\n"
@@ -245,11 +247,13 @@ int run(const std::vector<std::string>& arguments) {
                          : "unexpected argument \"" + compile.macro_arguments.front() +
                                "\" (to list probes: probity -l PATTERN)");
   }
-  if (command_line.output_format && *command_line.output_format != "text") {
-    throw CliError("-f " + *command_line.output_format + " is not supported yet: only -f text");
+  if (command_line.output_format && *command_line.output_format != "text" &&
+      *command_line.output_format != "json") {
+    throw UsageError("-f " + *command_line.output_format + ": the output format is text or json");
   }
   if (command_line.command && command_line.target_pid) throw UsageError("give -c or -p, not both");
   CompileCommandOptions with_target = compile;
+  with_target.json_output = command_line.output_format == "json";
   with_target.command = command_line.command;
   with_target.target_pid = command_line.target_pid;
   return run_compile(with_target, std::cout, std::cerr);

@@ -13,6 +13,20 @@
 #include "probity/consumer/verify.hpp"
 
 namespace probity::cli {
+namespace {
+
+bool reads_target(const compiler::Program& program) {
+  for (const compiler::Clause& clause : program.clauses) {
+    for (const compiler::Node& node : clause.nodes) {
+      if (node.op == compiler::Op::Builtin && node.symbol == static_cast<std::uint32_t>(compiler::Builtin::Target)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 int run_compiled(const compiler::Program& program, const CompileCommandOptions& options, std::ostream& out,
                  std::ostream& err) {
@@ -21,6 +35,7 @@ int run_compiled(const compiler::Program& program, const CompileCommandOptions& 
   run.out = &out;
   run.err = &err;
   run.command = options.command;
+  run.format = options.json_output ? consumer::OutputKind::Json : consumer::OutputKind::Text;
   if (options.target_pid) {
     pid_t pid = 0;
     const std::string& text = *options.target_pid;
@@ -30,6 +45,9 @@ int run_compiled(const compiler::Program& program, const CompileCommandOptions& 
     }
     if (::kill(pid, 0) != 0 && errno == ESRCH) throw CliError("-p " + text + ": no such process");
     run.target_pid = pid;
+  }
+  if (reads_target(program) && !options.command && !options.target_pid) {
+    throw UsageError("the program reads $target: give the process with -c CMD or -p PID");
   }
   std::ofstream file;
   if (options.output) {

@@ -43,23 +43,12 @@ std::string quantize_line(std::int64_t value, std::int64_t normal, long double t
 
 const char* const distribution_header = "------------- Distribution -------------";
 
-// The rows from first to last with a zero row either side of the data, as
-// DTrace trims a distribution; `label` names a row.
+// The rows from first to last (see printed_buckets); `label` names a row.
 template <class Label>
-std::string distribution(const std::vector<std::int64_t>& buckets, std::int64_t normal, std::size_t empty_first,
-                         std::size_t empty_last, Label label) {
-  const std::size_t count = buckets.size();
-  std::size_t first = 0;
-  while (first < count && buckets[first] == 0) ++first;
-  std::size_t last = count - 1;
-  if (first == count) {
-    first = empty_first;
-    last = empty_last;
-  } else {
-    if (first > 0) --first;
-    while (last > 0 && buckets[last] == 0) --last;
-    if (last < count - 1) ++last;
-  }
+std::string distribution(const std::vector<std::int64_t>& buckets, std::int64_t normal, BucketRange range,
+                         Label label) {
+  const std::size_t first = range.first;
+  const std::size_t last = range.last;
   bool positives = false;
   bool negatives = false;
   long double total = 0;
@@ -82,24 +71,65 @@ std::string format_key(const Value& part, const compiler::ValueType& type) {
   return printf_string(" %*lld", width, static_cast<long long>(part.integer));
 }
 
+}  // namespace
+
 std::int64_t scalar_value(const Aggregations& aggregations, std::uint32_t aggregation, const AggregationState& state) {
   return aggregations.sort_value(aggregation, state) / aggregations.normal(aggregation);
 }
 
-}  // namespace
+static BucketRange trimmed_buckets(const std::vector<std::int64_t>& buckets, std::size_t empty_first,
+                                   std::size_t empty_last) {
+  const std::size_t count = buckets.size();
+  std::size_t first = 0;
+  while (first < count && buckets[first] == 0) ++first;
+  std::size_t last = count - 1;
+  if (first == count) return {empty_first, empty_last};
+  if (first > 0) --first;
+  while (last > 0 && buckets[last] == 0) --last;
+  if (last < count - 1) ++last;
+  return {first, last};
+}
+
+BucketRange printed_buckets(const Aggregations& aggregations, std::uint32_t aggregation,
+                            const AggregationState& state) {
+  switch (aggregations.description(aggregation).function) {
+    case AggregatingFunction::Quantize:
+      return trimmed_buckets(state.buckets, quantize_zero_bucket - 1, quantize_zero_bucket + 1);
+    case AggregatingFunction::Lquantize: return trimmed_buckets(state.buckets, 0, 2);
+    default: return trimmed_buckets(state.buckets, 0, 1);
+  }
+}
+
+std::int64_t bucket_lower_bound(const Aggregations& aggregations, std::uint32_t aggregation,
+                                const AggregationState& state, std::size_t bucket) {
+  const compiler::Aggregation& description = aggregations.description(aggregation);
+  const std::size_t count = state.buckets.size();
+  switch (description.function) {
+    case AggregatingFunction::Quantize: return quantize_bucket_value(static_cast<int>(bucket));
+    case AggregatingFunction::Lquantize:
+      if (bucket == 0) return INT64_MIN;
+      return description.parameters[0] + static_cast<std::int64_t>(bucket - 1) * description.parameters[2];
+    default: {
+      const LogLinear& log_linear = *aggregations.log_linear(aggregation);
+      if (bucket == 0) return INT64_MIN;
+      if (bucket == count - 1) return log_linear.overflow_limit();
+      return log_linear.bounds[bucket - 1];
+    }
+  }
+}
 
 std::string format_datum(const Aggregations& aggregations, std::uint32_t aggregation, const AggregationState& state) {
   const compiler::Aggregation& description = aggregations.description(aggregation);
   const std::int64_t normal = aggregations.normal(aggregation);
   switch (description.function) {
     case AggregatingFunction::Quantize:
-      return distribution(state.buckets, normal, quantize_zero_bucket - 1, quantize_zero_bucket + 1,
+      return distribution(state.buckets, normal, printed_buckets(aggregations, aggregation, state),
                           [](std::size_t i) { return std::to_string(quantize_bucket_value(static_cast<int>(i))); });
     case AggregatingFunction::Lquantize: {
       const std::int64_t base = description.parameters[0];
       const std::int64_t step = description.parameters[2];
       const std::size_t levels = state.buckets.size() - 2;
-      return distribution(state.buckets, normal, 0, 2, [&](std::size_t i) {
+      return distribution(state.buckets, normal, printed_buckets(aggregations, aggregation, state), [&](std::size_t i) {
         if (i == 0) return "< " + std::to_string(base);
         if (i == levels + 1) return ">= " + std::to_string(base + static_cast<std::int64_t>(levels) * step);
         return std::to_string(base + static_cast<std::int64_t>(i - 1) * step);
@@ -108,7 +138,7 @@ std::string format_datum(const Aggregations& aggregations, std::uint32_t aggrega
     case AggregatingFunction::Llquantize: {
       const LogLinear& log_linear = *aggregations.log_linear(aggregation);
       const std::size_t buckets = state.buckets.size();
-      return distribution(state.buckets, normal, 0, 1, [&](std::size_t i) {
+      return distribution(state.buckets, normal, printed_buckets(aggregations, aggregation, state), [&](std::size_t i) {
         if (i == 0) return "< " + std::to_string(log_linear.underflow_limit());
         if (i == buckets - 1) return ">= " + std::to_string(log_linear.overflow_limit());
         return std::to_string(log_linear.bounds[i - 1]);

@@ -31,4 +31,21 @@ std::string printa(const Aggregations& aggregations, Printer& printer, const std
 // the quantize family.
 std::string format_datum(const Aggregations& aggregations, std::uint32_t aggregation, const AggregationState& state);
 
+// The rows of a quantize-family distribution DTrace prints: from the first
+// to the last non-zero bucket with a zero row either side; a fixed pair of
+// rows when every bucket is zero.
+struct BucketRange {
+  std::size_t first = 0;
+  std::size_t last = 0;
+};
+BucketRange printed_buckets(const Aggregations& aggregations, std::uint32_t aggregation, const AggregationState& state);
+
+// The smallest value bucket `bucket` counts (INT64_MIN for the underflow
+// bucket of lquantize and llquantize).
+std::int64_t bucket_lower_bound(const Aggregations& aggregations, std::uint32_t aggregation,
+                                const AggregationState& state, std::size_t bucket);
+
+// A scalar aggregation's value as printed (normalized; avg and stddev as integers).
+std::int64_t scalar_value(const Aggregations& aggregations, std::uint32_t aggregation, const AggregationState& state);
+
 }  // namespace probity::consumer

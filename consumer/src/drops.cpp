@@ -33,15 +33,23 @@ void read_cpu_stats(const std::filesystem::path& stats_file, CpuDrops& drops) {
   }
 }
 
-std::vector<std::string> DropReporter::notices(const std::vector<CpuDrops>& now) {
-  std::vector<std::string> lines;
+std::vector<NewDrops> DropReporter::take_new(const std::vector<CpuDrops>& now) {
+  std::vector<NewDrops> fresh;
   for (const CpuDrops& cpu : now) {
     std::uint64_t& reported = reported_[cpu.cpu];
     const std::uint64_t total = cpu.total();
     if (total > reported) {
-      lines.push_back("probity: " + std::to_string(total - reported) + " drops on CPU " + std::to_string(cpu.cpu));
+      fresh.push_back({cpu.cpu, total - reported});
       reported = total;
     }
+  }
+  return fresh;
+}
+
+std::vector<std::string> DropReporter::notices(const std::vector<CpuDrops>& now) {
+  std::vector<std::string> lines;
+  for (const NewDrops& cpu : take_new(now)) {
+    lines.push_back("probity: " + std::to_string(cpu.count) + " drops on CPU " + std::to_string(cpu.cpu));
   }
   return lines;
 }

@@ -45,9 +45,11 @@ BinaryOp binary_of(AssignOp op) {
 
 }  // namespace
 
-Interpreter::Interpreter(const compiler::Program& program, RuntimeSettings settings, std::ostream& errors)
+Interpreter::Interpreter(const compiler::Program& program, RuntimeSettings settings, OutputFormat& format,
+                         std::ostream& errors)
     : program_(program),
       settings_(settings),
+      format_(format),
       errors_stream_(errors),
       variables_(program, settings.dynvarsize),
       aggregations_(program),
@@ -70,7 +72,7 @@ void Interpreter::run(const compiler::Clause& clause, const Firing& firing) {
     errors_stream_ << "probity: error on clause at line " << line_ << " (" << clause.description
                    << "): " << error.message << "\n";
   }
-  if (prefix_printed_) emit("\n");
+  if (prefix_printed_) emit(format_.probe_end());
 }
 
 bool Interpreter::execute(const std::vector<Statement>& statements) {
@@ -96,8 +98,8 @@ bool Interpreter::execute(const std::vector<Statement>& statements) {
   return true;
 }
 
-// Text a clause records: into the current speculation, or the output with
-// DTrace's "CPU ID FUNCTION:NAME" prefix unless quiet.
+// Rendered output a clause records: into the current speculation, or the
+// output after the firing's probe record ("CPU ID FUNCTION:NAME") unless quiet.
 void Interpreter::emit(const std::string& text) {
   if (speculating_ != 0) {
     const auto found = speculations_.find(speculating_);
@@ -105,14 +107,7 @@ void Interpreter::emit(const std::string& text) {
     return;
   }
   if (!settings_.quiet && !prefix_printed_ && firing_ != nullptr) {
-    if (!header_printed_) {
-      output_ += printf_string("%3s %6s %32s\n", "CPU", "ID", "FUNCTION:NAME");
-      header_printed_ = true;
-    }
-    const std::string where = firing_->record != nullptr
-                                  ? std::string(firing_->provider) + ":" + std::string(firing_->name)
-                                  : ":" + std::string(firing_->provider);
-    output_ += printf_string("%3u %6d %32s ", firing_->cpu, firing_->probe_id, where.c_str());
+    output_ += format_.probe(*firing_);
     prefix_printed_ = true;
   }
   output_ += text;
@@ -350,13 +345,7 @@ Value Interpreter::call(const Node& node) {
   switch (static_cast<Function>(node.symbol)) {
     case Function::Trace: {
       const Value value = evaluate(argument(0));
-      const ValueType& type = clause_->nodes[argument(0)].type;
-      if (value.is_string) {
-        emit("  " + value.text);
-      } else {
-        const int width = type.size == 1 ? 3 : type.size == 2 ? 5 : type.size == 4 ? 8 : 16;
-        emit(printf_string(" %*lld", width, static_cast<long long>(value.integer)));
-      }
+      emit(format_.trace(*firing_, value, clause_->nodes[argument(0)].type));
       return Value::of(0);
     }
     case Function::Printf: {
@@ -364,7 +353,7 @@ Value Interpreter::call(const Node& node) {
       for (std::size_t i = 1; i < node.children.size(); ++i) {
         arguments.push_back({evaluate(argument(i)), clause_->nodes[argument(i)].type});
       }
-      emit(printer_.format(format(clause_->nodes[argument(0)].symbol), arguments));
+      emit(format_.printf(*firing_, printer_.format(format(clause_->nodes[argument(0)].symbol), arguments)));
       return Value::of(0);
     }
     case Function::Printa: {
@@ -375,9 +364,10 @@ Value Interpreter::call(const Node& node) {
         printed_[printed.back()] = true;
       }
       if (has_format) {
-        emit(printa(aggregations_, printer_, format(clause_->nodes[argument(0)].symbol), printed, settings_.order));
+        emit(format_.printa(aggregations_, printer_, format(clause_->nodes[argument(0)].symbol), printed,
+                            settings_.order));
       } else {
-        for (std::uint32_t aggregation : printed) emit(print_aggregation(aggregations_, aggregation, settings_.order));
+        for (std::uint32_t aggregation : printed) emit(format_.aggregation(aggregations_, aggregation, settings_.order));
       }
       return Value::of(0);
     }
@@ -460,7 +450,7 @@ Value Interpreter::call(const Node& node) {
 std::string Interpreter::print_all_aggregations() {
   std::string text;
   for (std::uint32_t a = 0; a < program_.aggregations.size(); ++a) {
-    if (!printed_[a] && !aggregations_.empty(a)) text += print_aggregation(aggregations_, a, settings_.order);
+    if (!printed_[a] && !aggregations_.empty(a)) text += format_.aggregation(aggregations_, a, settings_.order);
   }
   return text;
 }

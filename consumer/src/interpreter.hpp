@@ -19,6 +19,7 @@
 
 #include "aggregation.hpp"
 #include "aggregation_print.hpp"
+#include "output_format.hpp"
 #include "printf.hpp"
 #include "probity/compiler/format.hpp"
 #include "probity/compiler/program.hpp"
@@ -61,9 +62,11 @@ struct RuntimeSettings {
 
 class Interpreter {
  public:
-  Interpreter(const compiler::Program& program, RuntimeSettings settings, std::ostream& errors);
+  // `format` renders what clauses record; it must outlive the interpreter.
+  Interpreter(const compiler::Program& program, RuntimeSettings settings, OutputFormat& format,
+              std::ostream& errors);
 
-  // Runs one clause for one firing; its output is appended to output().
+  // Runs one clause for one firing; its rendered output is appended to output().
   void run(const compiler::Clause& clause, const Firing& firing);
   // Call once per record before its clauses (this-> variables are per firing).
   void begin_firing() { variables_.begin_event(); }
@@ -76,8 +79,8 @@ class Interpreter {
   std::uint64_t take_dynamic_drops() { return variables_.take_dynamic_drops(); }
   std::uint64_t take_speculation_drops() { return std::exchange(speculation_drops_, 0); }
 
-  // Every non-empty aggregation printa() has not printed, in the default
-  // format (what DTrace prints at exit).
+  // Every non-empty aggregation printa() has not printed, rendered as
+  // printa(@a) would (what DTrace prints at exit).
   std::string print_all_aggregations();
 
  private:
@@ -102,6 +105,7 @@ class Interpreter {
 
   const compiler::Program& program_;
   RuntimeSettings settings_;
+  OutputFormat& format_;
   std::ostream& errors_stream_;
   Variables variables_;
   Aggregations aggregations_;
@@ -112,10 +116,9 @@ class Interpreter {
   std::string output_;
   std::optional<int> exit_status_;
   std::uint64_t errors_ = 0;
-  bool header_printed_ = false;
   std::vector<bool> printed_;  // by printa(): not printed again at exit, as in DTrace
 
-  // Speculative buffers: id -> text; 0 is no speculation.
+  // Speculative buffers: id -> rendered output; 0 is no speculation.
   std::map<std::int64_t, std::string> speculations_;
   std::int64_t next_speculation_ = 1;
   std::uint64_t speculation_drops_ = 0;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "interpreter.hpp"
+#include "json_output.hpp"
 #include "probity/catalogue/harvest.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/consumer/drops.hpp"
@@ -29,6 +30,7 @@
 #include "probity/consumer/stale_instances.hpp"
 #include "probity/consumer/stop_signals.hpp"
 #include "probity/consumer/verify.hpp"
+#include "text_output.hpp"
 
 namespace probity::consumer {
 
@@ -167,7 +169,12 @@ struct Tick {
 class Run {
  public:
   Run(const compiler::Program& program, const RunOptions& options)
-      : program_(program), options_(options), out_(*options.out), err_(*options.err) {}
+      : program_(program),
+        options_(options),
+        out_(*options.out),
+        err_(*options.err),
+        format_(options.format == OutputKind::Json ? std::unique_ptr<OutputFormat>(std::make_unique<JsonOutput>())
+                                                   : std::make_unique<TextOutput>()) {}
 
   int go() {
     const RuntimeSettings settings = read_settings();
@@ -209,7 +216,7 @@ class Run {
                             .events = specs});
     auto reader = std::make_unique<RingReader>(session, formats, RingReaderOptions{});
     StopSignals signals;
-    interpreter_ = std::make_unique<Interpreter>(program_, with_target, err_);
+    interpreter_ = std::make_unique<Interpreter>(program_, with_target, *format_, err_);
 
     // As in DTrace, BEGIN fires once the events are enabled; a record that
     // arrives after an exit() in BEGIN is not processed.
@@ -372,20 +379,16 @@ class Run {
   }
 
   void report_drops(DropReporter& reporter, const RingReader& reader) {
-    for (const std::string& notice : reporter.notices(reader.drops())) err_ << notice << "\n";
-    if (const std::uint64_t dynamic = interpreter_->take_dynamic_drops(); dynamic > 0) {
-      err_ << "probity: " << dynamic << " dynamic variable drop" << (dynamic == 1 ? "" : "s") << "\n";
-    }
-    if (const std::uint64_t speculative = interpreter_->take_speculation_drops(); speculative > 0) {
-      err_ << "probity: " << speculative << " speculative drop" << (speculative == 1 ? "" : "s") << "\n";
-    }
-    err_.flush();
+    const DropReport report{reporter.take_new(reader.drops()), interpreter_->take_dynamic_drops(),
+                            interpreter_->take_speculation_drops()};
+    format_->drops(report, out_, err_);
   }
 
   const compiler::Program& program_;
   const RunOptions& options_;
   std::ostream& out_;
   std::ostream& err_;
+  std::unique_ptr<OutputFormat> format_;
   std::unique_ptr<Interpreter> interpreter_;
   std::vector<std::vector<ClauseOnEvent>> by_event_;  // by tracefs event id
 };

@@ -34,8 +34,16 @@ void read_cpu_stats(const std::filesystem::path& stats_file, CpuDrops& drops);
 
 // Turns running totals into notices for what is new since the last call:
 // one "probity: N drops on CPU C" per CPU whose total grew.
+// Drops on one CPU not reported before.
+struct NewDrops {
+  unsigned cpu = 0;
+  std::uint64_t count = 0;
+};
+
 class DropReporter {
  public:
+  // What is new since the last call, per CPU whose total grew.
+  std::vector<NewDrops> take_new(const std::vector<CpuDrops>& now);
   std::vector<std::string> notices(const std::vector<CpuDrops>& now);
 
  private:

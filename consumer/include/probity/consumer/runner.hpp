@@ -16,6 +16,10 @@
 
 namespace probity::consumer {
 
+// What the program's output looks like: DTrace's text, or newline-delimited
+// JSON (one object per record; see consumer/src/json_output.hpp).
+enum class OutputKind { Text, Json };
+
 struct RunOptions {
   std::filesystem::path index;            // the local catalogue index (events are checked against it)
   std::filesystem::path tracing{};        // the tracefs mount; empty: found (and mounted) as needed
@@ -23,6 +27,7 @@ struct RunOptions {
   std::ostream* err = nullptr;            // notices, drops, run-time errors (required)
   std::optional<pid_t> target_pid;        // -p PID: $target, and the run ends when it exits
   std::optional<std::string> command;     // -c CMD: its words exec'd once tracing is on; $target
+  OutputKind format = OutputKind::Text;   // -f
 };
 
 // Returns the exit status: exit()'s argument, 0 when ended by a signal or the
