@@ -165,6 +165,16 @@ Catalogue build(const CatalogueSources& sources, const KernelSnapshot& snapshot,
         event.fields.push_back(std::move(field));
       }
 
+      if (event_doc != nullptr) {
+        for (const FieldDoc& field_doc : event_doc->fields) {
+          const bool present = std::any_of(layout->fields.begin(), layout->fields.end(),
+                                           [&](const FieldLayout& field) { return field.name == field_doc.name; });
+          if (present) continue;
+          event.retired_fields.push_back(
+              {field_doc.name, field_doc.stability.rationale.empty() ? field_doc.description : field_doc.stability.rationale,
+               field_doc.successor});
+        }
+      }
       if (const auto found = releases.find({layout->system, layout->name}); found != releases.end()) {
         event.releases = found->second;
       }

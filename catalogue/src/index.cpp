@@ -33,7 +33,7 @@ namespace probity::catalogue {
 namespace {
 
 constexpr std::string_view magic{"PRBTYIDX"};
-constexpr std::uint32_t format_version = 1;
+constexpr std::uint32_t format_version = 2;
 constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 4 * 5;
 constexpr std::size_t trailer_size = 8;
 
@@ -135,6 +135,12 @@ class Encoder {
     str(event.module);
     fields(event.fields);
     strings(event.releases);
+    count(event.retired_fields.size());
+    for (const RetiredField& retired : event.retired_fields) {
+      str(retired.name);
+      str(retired.rationale);
+      str(retired.successor);
+    }
   }
 
   void provider(const Provider& provider) {
@@ -267,7 +273,7 @@ class Cursor {
     return result;
   }
 
-  static constexpr std::size_t event_size = 4 * 2 + 1 + 4 + 6 + 4 + 1 + 4 * 3 + 4 + 4;
+  static constexpr std::size_t event_size = 4 * 2 + 1 + 4 + 6 + 4 + 1 + 4 * 3 + 4 + 4 + 4;
   Event event() {
     Event result;
     result.provider = str();
@@ -282,6 +288,12 @@ class Cursor {
     result.module = str();
     result.fields = fields();
     result.releases = strings();
+    result.retired_fields.resize(count(3 * 4));
+    for (RetiredField& retired : result.retired_fields) {
+      retired.name = str();
+      retired.rationale = str();
+      retired.successor = str();
+    }
     return result;
   }
 

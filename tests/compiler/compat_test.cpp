@@ -60,6 +60,10 @@ TEST(Compat, RemovedFieldIsFlaggedOnExactlyTheReleasesThatLackIt) {
     EXPECT_EQ(error->tag, "D_FIELD_UNKNOWN");
     EXPECT_EQ(error->span.begin.line, 3u);
     EXPECT_NE(error->message.find("vruntime"), std::string::npos);
+    EXPECT_NE(error->message.find(std::string("in kernel ") + newer), std::string::npos) << error->message;
+    // The catalogue documents why it is gone; the error says so.
+    ASSERT_EQ(error->notes.size(), 1u);
+    EXPECT_EQ(error->notes[0].rfind("the catalogue says of sched:sched_stat_runtime.vruntime: ", 0), 0u) << error->notes[0];
     EXPECT_EQ(verdict.release, newer);
   }
 }

@@ -243,6 +243,19 @@ TEST(Compile, GlobSkipsForbiddenProbesSilently) {
   EXPECT_NE(error->message.find("matches only forbidden probes"), std::string::npos) << error->message;
 }
 
+TEST(Compile, RenamedFieldPointsToItsSuccessor) {
+  Catalogue catalogue = hazard_catalogue();
+  catalogue::Event& plain = catalogue.providers[0].events[2];
+  plain.retired_fields.push_back({"fl_value", "renamed in 2.0", "value"});
+  const auto result = compile_text("demo:plain { trace(args->fl_value); }", {}, catalogue);
+  ASSERT_FALSE(result.ok());
+  const Diagnostic* error = find_tag(result, "D_FIELD_UNKNOWN");
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->message, "demo:plain has no field \"fl_value\" in kernel test-1");
+  EXPECT_EQ(error->hint, "use args->value, which replaces it in kernel test-1");
+  EXPECT_EQ(error->notes, std::vector<std::string>{"the catalogue says of demo:plain.fl_value: renamed in 2.0"});
+}
+
 TEST(Compile, UndocumentedProbeIsBelowTheDefaultThreshold) {
   const auto* undocumented = [] {
     for (const auto& provider : shipped().providers) {

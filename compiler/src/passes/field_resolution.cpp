@@ -112,7 +112,22 @@ void resolve(Context& context, ClauseInfo& info, ast::Expr& expr, ast::FieldAcce
                                   ? full_name(first) + " has no field \"" + access.field + "\""
                                   : "none of the " + std::to_string(info.events.size()) +
                                         " probes of this clause has a field \"" + access.field + "\"";
-    context.diagnostics.error("D_FIELD_UNKNOWN", expr.span, where, hint);
+    // A field the catalogue documents for other releases: say why it is
+    // gone here and what replaces it.
+    const catalogue::RetiredField* retired = nullptr;
+    for (const auto& candidate : first.retired_fields) {
+      if (candidate.name == access.field) retired = &candidate;
+    }
+    if (retired != nullptr && !retired->successor.empty()) {
+      hint = "use args->" + retired->successor + ", which replaces it in kernel " + context.catalogue.release;
+    }
+    auto& diagnostic = context.diagnostics.error(
+        "D_FIELD_UNKNOWN", expr.span, retired != nullptr ? where + " in kernel " + context.catalogue.release : where,
+        hint);
+    if (retired != nullptr && !retired->rationale.empty()) {
+      diagnostic.notes.push_back("the catalogue says of " + full_name(first) + "." + retired->name + ": " +
+                                 retired->rationale);
+    }
     return;
   }
   if (!missing.empty()) {

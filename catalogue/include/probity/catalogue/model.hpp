@@ -210,6 +210,16 @@ struct Field {
   std::string rationale;  // of the nearest declaration that set a component
 };
 
+// A documented field that this release's layout lacks (removed, or renamed
+// to `successor`): what the catalogue says of it, so an error about it can
+// say why it is gone and what to use instead.
+struct RetiredField {
+  std::string name;
+  std::string rationale;
+  std::string successor;  // "" when nothing replaces it
+  friend bool operator==(const RetiredField&, const RetiredField&) = default;
+};
+
 struct Event {
   std::string provider;
   std::string name;
@@ -221,6 +231,7 @@ struct Event {
   std::string module;                 // "" when built in
   std::vector<Field> fields;          // common_* excluded
   std::vector<std::string> releases;  // every catalogued release that has this event
+  std::vector<RetiredField> retired_fields;
 
   const Field* find_field(std::string_view field_name) const;
 };
