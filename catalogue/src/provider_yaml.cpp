@@ -222,6 +222,17 @@ std::vector<LayoutChange> read_layout_changes(YamlDocument& doc, const Entry& ch
   return changes;
 }
 
+// successor: and layout_changes:, the same for an event and a field.
+template <typename Documented>
+void read_history(YamlDocument& doc, const std::vector<Entry>& entries, Documented& documented) {
+  if (const Entry* successor = yaml::find_entry(entries, "successor")) {
+    if (auto text = doc.read_text(*successor)) documented.successor = std::move(*text);
+  }
+  if (const Entry* changes = yaml::find_entry(entries, "layout_changes")) {
+    documented.layout_changes = read_layout_changes(doc, *changes);
+  }
+}
+
 std::optional<FieldDoc> read_field_doc(YamlDocument& doc, const Entry& field_entry) {
   if (!doc.expect_map(field_entry.value, field_entry.path, field_entry.key_node)) return std::nullopt;
   FieldDoc field;
@@ -235,12 +246,7 @@ std::optional<FieldDoc> read_field_doc(YamlDocument& doc, const Entry& field_ent
   }
   field.stability =
       read_stability(doc, entries, field_entry.value, field_entry.path, Owner::Other, nullptr);
-  if (const Entry* successor = yaml::find_entry(entries, "successor")) {
-    if (auto text = doc.read_text(*successor)) field.successor = std::move(*text);
-  }
-  if (const Entry* changes = yaml::find_entry(entries, "layout_changes")) {
-    field.layout_changes = read_layout_changes(doc, *changes);
-  }
+  read_history(doc, entries, field);
   return field;
 }
 
@@ -268,12 +274,7 @@ std::optional<EventDoc> read_event_doc(YamlDocument& doc, const Entry& event_ent
       read_stability(doc, entries, event_entry.value, event_entry.path, Owner::Other, nullptr);
   if (const Entry* hazard = yaml::find_entry(entries, "hazard")) event.hazard = read_hazard(doc, *hazard);
   if (const Entry* fields = yaml::find_entry(entries, "fields")) event.fields = read_field_docs(doc, *fields);
-  if (const Entry* successor = yaml::find_entry(entries, "successor")) {
-    if (auto text = doc.read_text(*successor)) event.successor = std::move(*text);
-  }
-  if (const Entry* changes = yaml::find_entry(entries, "layout_changes")) {
-    event.layout_changes = read_layout_changes(doc, *changes);
-  }
+  read_history(doc, entries, event);
   return event;
 }
 

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/tracefs.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -34,17 +36,6 @@ namespace fs = std::filesystem;
 const fs::path tracing_dir = "/sys/kernel/tracing";
 
 // Why the kernel cannot be used here, or nullopt when it can.
-std::optional<std::string> tracefs_unavailable() {
-  if (::geteuid() != 0) return "needs root to create a tracefs instance";
-  std::error_code error;
-  if (!fs::exists(tracing_dir / "instances", error)) {
-    if (::mount("nodev", tracing_dir.c_str(), "tracefs", 0, nullptr) != 0) {
-      return "tracefs is not mounted at " + tracing_dir.string() + " and mounting it failed: " + std::strerror(errno);
-    }
-  }
-  if (!fs::exists(tracing_dir / "instances", error)) return "tracefs has no instances directory";
-  return std::nullopt;
-}
 
 // A private tracefs instance, removed with its events disabled at the end.
 class TracefsInstance {
@@ -185,7 +176,7 @@ class OneClause {
 class FilterPushdownKernel : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (const std::optional<std::string> why = tracefs_unavailable()) GTEST_SKIP() << *why;
+    REQUIRE_TRACEFS();
     catalogue_ = running_kernel_catalogue();
     if (!catalogue_) GTEST_SKIP() << "the shipped catalogue has no layout for the running kernel release";
   }

@@ -28,6 +28,7 @@
 
 #include "probity/compiler/object.hpp"
 #include "support/scratch_directory.hpp"
+#include "support/tracefs.hpp"
 
 namespace probity {
 namespace {
@@ -37,21 +38,6 @@ using namespace std::chrono_literals;
 
 const fs::path tracefs{"/sys/kernel/tracing"};
 
-std::optional<std::string> tracefs_unavailable() {
-  if (::geteuid() != 0) return "needs root: tracefs is readable by root only";
-  if (!fs::exists(tracefs / "instances")) {
-    if (::mount("nodev", tracefs.c_str(), "tracefs", 0, nullptr) != 0 && errno != EBUSY) {
-      return "cannot mount tracefs at " + tracefs.string() + ": " + std::strerror(errno);
-    }
-  }
-  if (!fs::exists(tracefs / "instances")) return tracefs.string() + " has no instances/ directory";
-  return std::nullopt;
-}
-
-#define REQUIRE_TRACEFS()                                                   \
-  do {                                                                      \
-    if (const auto reason = tracefs_unavailable()) GTEST_SKIP() << *reason; \
-  } while (false)
 
 // The probity binary running with its stdout and stderr on pipes.
 class Probity {

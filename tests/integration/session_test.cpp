@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/tracefs.hpp"
 #include "probity/consumer/drops.hpp"
 #include "probity/consumer/event_formats.hpp"
 #include "probity/consumer/record.hpp"
@@ -66,22 +67,6 @@ std::vector<std::string> active_triggers(const fs::path& file) {
   return lines;
 }
 
-// Why the tests cannot run here, or nullopt when they can.
-std::optional<std::string> tracefs_unavailable() {
-  if (::geteuid() != 0) return "needs root: tracefs is readable by root only";
-  if (!fs::exists(tracefs / "instances")) {
-    if (::mount("nodev", tracefs.c_str(), "tracefs", 0, nullptr) != 0 && errno != EBUSY) {
-      return "cannot mount tracefs at " + tracefs.string() + ": " + std::strerror(errno);
-    }
-  }
-  if (!fs::exists(tracefs / "instances")) return tracefs.string() + " has no instances/ directory";
-  return std::nullopt;
-}
-
-#define REQUIRE_TRACEFS()                                          \
-  do {                                                             \
-    if (const auto reason = tracefs_unavailable()) GTEST_SKIP() << *reason; \
-  } while (false)
 
 // Instances of this test process, by name.
 std::set<std::string> own_instances() {
