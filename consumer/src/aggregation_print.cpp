@@ -1,5 +1,7 @@
 #include "aggregation_print.hpp"
 
+#include "kernel_symbols.hpp"
+
 #include <cmath>
 #include <cstdlib>
 
@@ -66,6 +68,7 @@ std::string distribution(const std::vector<std::int64_t>& buckets, std::int64_t 
 }
 
 std::string format_key(const Value& part, const compiler::ValueType& type) {
+  if (type.kind == compiler::ValueKind::Stack) return format_stack(part.text);
   if (part.is_string) return printf_string("  %-50s", part.text.c_str());
   const int width = type.size == 1 ? 3 : type.size == 2 ? 5 : type.size == 4 ? 8 : 16;
   return printf_string(" %*lld", width, static_cast<long long>(part.integer));

@@ -53,6 +53,7 @@ Interpreter::Interpreter(const compiler::Program& program, RuntimeSettings setti
       errors_stream_(errors),
       variables_(program, settings.dynvarsize),
       aggregations_(program),
+      processes_(settings.tracing),
       printed_(program.aggregations.size(), false) {}
 
 void Interpreter::run(const compiler::Clause& clause, const Firing& firing) {
@@ -79,9 +80,15 @@ bool Interpreter::execute(const std::vector<Statement>& statements) {
   for (const Statement& statement : statements) {
     if (statement.line != 0) line_ = statement.line;
     switch (statement.kind) {
-      case Statement::Kind::Evaluate:
-        evaluate(statement.expression);
+      case Statement::Kind::Evaluate: {
+        const Node& node = clause_->nodes[statement.expression];
+        const Value value = evaluate(statement.expression);
+        // stack() as a statement records the stack, as trace() records a value.
+        if (node.op == Op::Call && static_cast<Function>(node.symbol) == Function::Stack) {
+          emit(format_.trace(*firing_, value, node.type));
+        }
         break;
+      }
       case Statement::Kind::Aggregate: {
         Key key;
         key.reserve(statement.keys.size());
@@ -381,7 +388,7 @@ Value Interpreter::call(const Node& node) {
       if (!exit_status_) exit_status_ = static_cast<int>(integer(argument(0)));
       return Value::of(0);
     case Function::Stack:
-      throw ClauseError{"stack() is not supported yet"};
+      return Value::of(firing_->stack != nullptr ? printer_.symbols().stack(*firing_->stack) : std::string{});
     case Function::Speculation: {
       if (speculations_.size() >= settings_.nspec) {
         ++speculation_drops_;

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -45,6 +46,9 @@ struct Firing {
   std::string_view provider;    // "sched", "BEGIN"
   std::string_view name;        // "sched_switch", ""
   int probe_id = 0;             // the tracefs event id; 1 BEGIN, 2 END, 3 tick
+  // The kernel stack the stacktrace trigger recorded after the event
+  // (innermost frame first); nullptr where there is none.
+  const std::vector<std::uint64_t>* stack = nullptr;
   // The event's kernel filter is exactly this clause's pushed-down part:
   // only the residual predicate is left to evaluate.
   bool filter_is_own = false;
@@ -58,6 +62,7 @@ struct RuntimeSettings {
   SortOrder order;
   pid_t target = 0;
   std::int64_t realtime_offset = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC at start, ns
+  std::filesystem::path tracing;     // tracefs root, for saved_cmdlines; empty for none
 };
 
 class Interpreter {

@@ -46,6 +46,14 @@ std::string json_integer(std::int64_t value, const compiler::ValueType& type) {
 }
 
 std::string json_value(const Value& value, const compiler::ValueType& type) {
+  if (type.kind == compiler::ValueKind::Stack) {
+    std::string frames = "[";
+    for (const std::string& frame : stack_frames(value.text)) {
+      if (frames.size() > 1) frames += ",";
+      frames += json_string(frame);
+    }
+    return frames + "]";
+  }
   return value.is_string ? json_string(value.text) : json_integer(value.integer, type);
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace probity::consumer {
 
@@ -36,6 +37,57 @@ std::string KernelSymbols::symbolise(std::uint64_t address, bool with_offset) {
   if (offset == 0 || !with_offset) return symbol.name;
   std::snprintf(hex, sizeof hex, "+0x%llx", static_cast<unsigned long long>(offset));
   return symbol.name + hex;
+}
+
+namespace {
+
+// Frames of the tracepoint machinery itself, above the code that hit the
+// tracepoint: the stacktrace trigger records them, DTrace's stack() would not.
+bool is_tracing_frame(std::string_view symbol) {
+  for (std::string_view prefix : {"trace_event_raw_event_", "__traceiter_", "__probestub_", "ftrace_syscall_",
+                                  "perf_trace_", "trace_call_bpf", "event_triggers_", "__trace_stack",
+                                  "stacktrace_trigger", "trace_event_buffer_"}) {
+    if (symbol.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string KernelSymbols::stack(const std::vector<std::uint64_t>& frames) {
+  std::string text;
+  bool skipping = true;
+  for (const std::uint64_t address : frames) {
+    if (address == 0 || address == ~std::uint64_t{0}) continue;
+    std::string frame = symbolise(address);
+    if (skipping && is_tracing_frame(frame)) continue;
+    skipping = false;
+    if (!text.empty()) text += '\n';
+    text += frame;
+  }
+  return text;
+}
+
+std::vector<std::string> stack_frames(const std::string& stack) {
+  std::vector<std::string> frames;
+  std::size_t start = 0;
+  while (start < stack.size()) {
+    std::size_t end = stack.find('\n', start);
+    if (end == std::string::npos) end = stack.size();
+    frames.push_back(stack.substr(start, end - start));
+    start = end + 1;
+  }
+  return frames;
+}
+
+std::string format_stack(const std::string& stack, int indent) {
+  std::string text = "\n";
+  for (const std::string& frame : stack_frames(stack)) {
+    text.append(static_cast<std::size_t>(indent), ' ');
+    text += frame;
+    text += '\n';
+  }
+  return text;
 }
 
 }  // namespace probity::consumer

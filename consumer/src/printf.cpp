@@ -82,8 +82,12 @@ std::string Printer::convert(const Conversion& conversion, int width, int precis
     }
     case 'c':
       return printf_string((head + "c").c_str(), static_cast<int>(static_cast<unsigned char>(number)));
-    case 's':
     case 'k':
+      if (argument.type.kind == compiler::ValueKind::Stack) {
+        return printf_string((head + "s").c_str(), format_stack(argument.value.text).c_str());
+      }
+      [[fallthrough]];
+    case 's':
       if (!argument.value.is_string) return printf_string((head + "lld").c_str(), static_cast<long long>(number));
       return printf_string((head + "s").c_str(), argument.value.text.c_str());
     case 'p':

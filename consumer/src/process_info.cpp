@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 namespace probity::consumer {
 
@@ -41,7 +42,43 @@ ThreadInfo read_thread(pid_t tid) {
   return info;
 }
 
+// "pid value" lines of saved_cmdlines ("1234 bash") and saved_tgids ("1234 1200").
+template <typename Store>
+void read_pairs(const std::filesystem::path& file, Store& into) {
+  std::ifstream lines(file);
+  pid_t pid = 0;
+  typename Store::mapped_type value{};
+  while (lines >> pid) {
+    lines >> std::ws;
+    if constexpr (std::is_same_v<typename Store::mapped_type, std::string>) {
+      std::getline(lines, value);
+    } else {
+      lines >> value;
+    }
+    into[pid] = value;
+  }
+}
+
 }  // namespace
+
+bool ProcessInfo::recall_exited(pid_t tid, ThreadInfo& info) {
+  if (tracing_.empty()) return false;
+  // Re-read the caches at most every 50 ms: a storm of exiting threads must
+  // not turn into a storm of tracefs reads.
+  const auto now = std::chrono::steady_clock::now();
+  if (!saved_comms_.contains(tid) && now - saved_read_at_ > std::chrono::milliseconds(50)) {
+    saved_read_at_ = now;
+    read_pairs(tracing_ / "saved_cmdlines", saved_comms_);
+    read_pairs(tracing_ / "saved_tgids", saved_tgids_);
+  }
+  const auto comm = saved_comms_.find(tid);
+  if (comm == saved_comms_.end() || comm->second.empty() || comm->second == "<...>") return false;
+  info.comm = comm->second;
+  if (const auto tgid = saved_tgids_.find(tid); tgid != saved_tgids_.end() && tgid->second != 0) {
+    info.tgid = tgid->second;
+  }
+  return true;
+}
 
 const ThreadInfo& ProcessInfo::thread(pid_t tid) {
   // A thread's name changes at exec: re-read what was read long ago.
@@ -50,9 +87,12 @@ const ThreadInfo& ProcessInfo::thread(pid_t tid) {
   auto found = threads_.find(tid);
   if (found != threads_.end() && now - found->second.read_at < fresh_for) return found->second.info;
   ThreadInfo info = read_thread(tid);
-  if (found != threads_.end() && info.comm == "<...>") {
-    found->second.read_at = now;  // gone: keep what was known
-    return found->second.info;
+  if (info.comm == "<...>") {
+    if (found != threads_.end()) {
+      found->second.read_at = now;  // gone: keep what was known
+      return found->second.info;
+    }
+    recall_exited(tid, info);
   }
   if (threads_.size() > 65536) threads_.clear();
   auto& cached = threads_[tid];

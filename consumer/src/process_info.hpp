@@ -1,11 +1,15 @@
 // What the pid, ppid, uid, gid and execname built-ins need about the thread
 // behind a record's common_pid: read from /proc/<tid>/status once per thread
-// and cached (a thread that is gone reads as its own process, ids 0).
+// and cached. A thread that exited before its records were read is looked up
+// in the kernel's own caches of traced tasks, tracefs's saved_cmdlines and
+// saved_tgids (filled while events are enabled); failing that, it reads as
+// "<...>" (as trace-cmd prints it), its own process, ids 0.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <unordered_map>
 
@@ -21,6 +25,9 @@ struct ThreadInfo {
 
 class ProcessInfo {
  public:
+  // `tracing`: the tracefs root holding saved_cmdlines; empty for none.
+  explicit ProcessInfo(std::filesystem::path tracing = {}) : tracing_(std::move(tracing)) {}
+
   const ThreadInfo& thread(pid_t tid);
 
  private:
@@ -28,7 +35,14 @@ class ProcessInfo {
     ThreadInfo info;
     std::chrono::steady_clock::time_point read_at;
   };
+  // Fills a gone thread's comm and tgid from the kernel's caches.
+  bool recall_exited(pid_t tid, ThreadInfo& info);
+
+  std::filesystem::path tracing_;
   std::unordered_map<pid_t, Cached> threads_;
+  std::unordered_map<pid_t, std::string> saved_comms_;
+  std::unordered_map<pid_t, pid_t> saved_tgids_;
+  std::chrono::steady_clock::time_point saved_read_at_{};
 };
 
 }  // namespace probity::consumer

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <cstdio>
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -189,17 +190,12 @@ class Run {
     verify_events_exist(program_, tracing, release);
     const EventFormats formats(tracing, specs);
     verify_program(program_, formats, local_catalogue(options_.index, program_, release), release);
-    for (const compiler::EventUse& event : program_.events) {
-      if (event.stack_trigger) {
-        throw VerificationError("stack() is not supported yet (the stacktrace trigger of " + event.provider + ":" +
-                                event.name + " is not read)");
-      }
-    }
     index_clauses(formats);
 
     std::unique_ptr<TracedCommand> command;
     if (options_.command) command = std::make_unique<TracedCommand>(*options_.command);
     RuntimeSettings with_target = settings;
+    with_target.tracing = tracing;
     if (command) with_target.target = command->pid();
     if (options_.target_pid) with_target.target = *options_.target_pid;
     Fd target_exit;
@@ -247,6 +243,7 @@ class Run {
     }
     session.stop();
     if (!interpreter_->exit_status()) reader->drain(handle);
+    release_held_events();
     if (target_gone && !settings.quiet) {
       err_ << "probity: pid " << with_target.target << " has exited\n";
     }
@@ -279,6 +276,17 @@ class Run {
   }
 
   void index_clauses(const EventFormats& formats) {
+    if (const EventLayout* stacks = formats.find("ftrace", "kernel_stack"); stacks != nullptr) {
+      kernel_stack_id_ = stacks->id();
+      stack_size_ = &stacks->field("size");
+      stack_callers_ = &stacks->field("caller");
+    }
+    for (const compiler::EventUse& event : program_.events) {
+      if (!event.stack_trigger) continue;
+      const auto id = static_cast<std::size_t>(formats.find(event.provider, event.name)->id());
+      if (wants_stack_.size() <= id) wants_stack_.resize(id + 1);
+      wants_stack_[id] = true;
+    }
     for (const compiler::Clause& clause : program_.clauses) {
       for (const compiler::ClauseProbe& probe : clause.probes) {
         if (probe.kind != ProbeKind::Tracepoint) continue;
@@ -297,8 +305,73 @@ class Run {
     }
   }
 
+  // An event whose stacktrace trigger is on waits for its kernel_stack
+  // record, which the kernel writes right after it on the same CPU (the
+  // trigger has a condition, so it runs after the event is committed). An
+  // interrupt can nest another event and its stack in between, hence a stack
+  // of held events per CPU; an event whose stack record was lost is run
+  // without one once more events are held than any nesting explains.
+  struct HeldEvent {
+    Record record;
+    std::vector<unsigned char> data;
+  };
+  static constexpr std::size_t max_held_per_cpu = 8;
+
   void on_record(const Record& record) {
     if (interpreter_->exit_status()) return;  // exit() ends tracing: later records are not processed
+    const int event_id = record.event->id();
+    if (event_id == kernel_stack_id_) {
+      attach_stack(record);
+      return;
+    }
+    const auto id = static_cast<std::size_t>(event_id);
+    if (id < wants_stack_.size() && wants_stack_[id]) {
+      hold(record);
+      return;
+    }
+    run_clauses(record, nullptr);
+  }
+
+  void hold(const Record& record) {
+    if (held_.size() <= record.cpu) held_.resize(record.cpu + 1);
+    std::vector<HeldEvent>& held = held_[record.cpu];
+    if (held.size() >= max_held_per_cpu) {
+      run_held(held.front(), nullptr);
+      held.erase(held.begin());
+    }
+    HeldEvent event{record, std::vector<unsigned char>(record.data, record.data + record.size)};
+    event.record.data = event.data.data();
+    held.push_back(std::move(event));
+  }
+
+  void attach_stack(const Record& record) {
+    if (record.cpu >= held_.size() || held_[record.cpu].empty()) return;  // its event was lost
+    HeldEvent event = std::move(held_[record.cpu].back());
+    held_[record.cpu].pop_back();
+    const std::int64_t depth = integer_field(record, *stack_size_);
+    const auto first = static_cast<std::size_t>(stack_callers_->offset);
+    const std::size_t room = record.size > first ? (record.size - first) / sizeof(std::uint64_t) : 0;
+    std::vector<std::uint64_t> frames(std::min(room, depth > 0 ? static_cast<std::size_t>(depth) : 0));
+    std::memcpy(frames.data(), record.data + first, frames.size() * sizeof(std::uint64_t));
+    run_held(event, &frames);
+  }
+
+  void run_held(HeldEvent& event, const std::vector<std::uint64_t>* stack) {
+    event.record.data = event.data.data();
+    run_clauses(event.record, stack);
+  }
+
+  void release_held_events() {
+    for (std::vector<HeldEvent>& held : held_) {
+      for (HeldEvent& event : held) {
+        if (!interpreter_->exit_status()) run_held(event, nullptr);
+      }
+      held.clear();
+    }
+  }
+
+  void run_clauses(const Record& record, const std::vector<std::uint64_t>* stack) {
+    if (interpreter_->exit_status()) return;
     const auto id = static_cast<std::size_t>(record.event->id());
     if (id >= by_event_.size()) return;
     const tep_format_field& pid_field = record.event->field("common_pid");
@@ -310,6 +383,7 @@ class Run {
     firing.provider = record.event->system();
     firing.name = record.event->name();
     firing.probe_id = record.event->id();
+    firing.stack = stack;
     interpreter_->begin_firing();
     for (const ClauseOnEvent& entry : by_event_[id]) {
       firing.slots = &entry.slots;
@@ -391,6 +465,11 @@ class Run {
   std::unique_ptr<OutputFormat> format_;
   std::unique_ptr<Interpreter> interpreter_;
   std::vector<std::vector<ClauseOnEvent>> by_event_;  // by tracefs event id
+  std::vector<bool> wants_stack_;                      // by tracefs event id
+  int kernel_stack_id_ = -1;
+  const tep_format_field* stack_size_ = nullptr;
+  const tep_format_field* stack_callers_ = nullptr;
+  std::vector<std::vector<HeldEvent>> held_;           // by CPU
 };
 
 }  // namespace

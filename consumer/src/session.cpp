@@ -222,6 +222,13 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
     detail::write_tracefs_file(dir / "tracing_on", "0", "turn tracing off");
     detail::write_tracefs_file(dir / "options" / "overwrite", "0", "set no-overwrite mode");
     detail::write_tracefs_file(dir / "trace_clock", "mono", "select the mono trace clock");
+    // The kernel then keeps the thread group of every traced task in
+    // saved_tgids, as it keeps their names in saved_cmdlines: what pid and
+    // execname read for a thread that exited before its records were read.
+    // Optional: older kernels have no per-instance record-tgid.
+    if (fs::exists(dir / "options" / "record-tgid")) {
+      detail::try_write_tracefs_file(dir / "options" / "record-tgid", "1");
+    }
     if (options.buffer_size_kb != 0) {
       detail::write_tracefs_file(dir / "buffer_size_kb", std::to_string(options.buffer_size_kb),
                                  "set the buffer size to " + std::to_string(options.buffer_size_kb) +
@@ -245,7 +252,10 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
       }
       if (event.stack_trigger) {
         const fs::path file = state.event_file(event, "trigger");
-        const std::string trigger = filter.empty() ? "stacktrace" : "stacktrace if " + filter;
+        // Always a condition: a conditional trigger runs after the event is
+        // committed, so its stack record follows the event (the reader relies
+        // on that order); an unconditional one would run before.
+        const std::string trigger = "stacktrace if " + (filter.empty() ? std::string("common_pid >= 0") : filter);
         state.written[i].trigger = true;
         if (const int error = detail::try_append_tracefs_file(file, trigger); error != 0) {
           throw TracefsOperationError("add the trigger '" + trigger + "' to " + state.label(event), file, error);

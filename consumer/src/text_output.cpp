@@ -20,6 +20,7 @@ std::string TextOutput::probe(const Firing& firing) {
 std::string TextOutput::printf(const Firing&, const std::string& text) { return text; }
 
 std::string TextOutput::trace(const Firing&, const Value& value, const compiler::ValueType& type) {
+  if (type.kind == compiler::ValueKind::Stack) return format_stack(value.text);
   if (value.is_string) return "  " + value.text;
   const int width = type.size == 1 ? 3 : type.size == 2 ? 5 : type.size == 4 ? 8 : 16;
   return printf_string(" %*lld", width, static_cast<long long>(value.integer));

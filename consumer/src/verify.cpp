@@ -65,6 +65,24 @@ void verify_events_exist(const compiler::Program& program, const fs::path& traci
   }
 }
 
+namespace {
+
+// Whether the program was compiled with -x allow=... naming `hazard`.
+bool allows(const compiler::Program& program, const std::string& hazard) {
+  for (const compiler::Option& option : program.options) {
+    if (option.name != "allow") continue;
+    std::string_view rest = option.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      if (rest.substr(0, comma) == hazard) return true;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 void verify_program(const compiler::Program& program, const EventFormats& live, const catalogue::Catalogue& local,
                     const std::string& release) {
   for (const compiler::EventUse& event : program.events) {
@@ -77,6 +95,14 @@ void verify_program(const compiler::Program& program, const EventFormats& live, 
     if (known->hazard.level == catalogue::Hazard::Forbidden) {
       throw VerificationError("event " + name + " is forbidden by the local catalogue (" + known->hazard.reason +
                               "); it is never enabled, whatever the program or its options say");
+    }
+    if (known->hazard.level == catalogue::Hazard::Hot || known->hazard.level == catalogue::Hazard::Sensitive) {
+      const std::string kind(catalogue::to_string(known->hazard.level));
+      if (!allows(program, kind)) {
+        throw VerificationError("event " + name + " is " + kind + " in the local catalogue (" + known->hazard.reason +
+                                ") and the program was not compiled with -x allow=" + kind +
+                                "; compile it again with that option to enable it");
+      }
     }
     const EventLayout* layout = live.find(event.provider, event.name);
     if (layout == nullptr) {

@@ -420,6 +420,12 @@ void run_in_child(bool unmount_tracefs, bool drop_root) {
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) std::_Exit(11);
     while (::umount2(tracefs_mount.c_str(), MNT_DETACH) == 0) {
     }
+    // debugfs (mounted by perf, trace-cmd or bpftrace) gives tracefs a second
+    // home that would be found instead.
+    while (::umount2("/sys/kernel/debug/tracing", MNT_DETACH) == 0) {
+    }
+    while (::umount2("/sys/kernel/debug", MNT_DETACH) == 0) {
+    }
     if (fs::exists(tracefs_mount / "events")) std::_Exit(12);
   }
   if (drop_root && (::setresgid(nobody, nobody, nobody) != 0 || ::setresuid(nobody, nobody, nobody) != 0)) {

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -210,6 +212,140 @@ TEST(Run, CountsSignalsWithTheirSignalNumber) {
   EXPECT_EQ(out, "sig " + std::to_string(SIGUSR1) + ": " + std::to_string(signals) + "\n");
 }
 
+// stack() through the stacktrace trigger: signals sent through two system
+// calls (kill and tgkill) give two distinct kernel stacks, each counted
+// exactly, innermost frame first, symbolised, and without the tracepoint
+// machinery's own frames on top.
+TEST(Run, StackKeysCountEachKernelPathExactly) {
+  REQUIRE_TRACEFS();
+  constexpr int by_kill = 5;
+  constexpr int by_tgkill = 3;
+  Child child([] {
+    struct sigaction action {};
+    action.sa_handler = [](int) {};
+    ::sigaction(SIGUSR1, &action, nullptr);
+    for (int i = 0; i < by_kill; ++i) ::kill(::getpid(), SIGUSR1);
+    for (int i = 0; i < by_tgkill; ++i) ::syscall(SYS_tgkill, ::getpid(), ::gettid(), SIGUSR1);
+  });
+  const std::string out = trace_child(
+      "signal:signal_generate /args->pid == $target && args->sig == 10/ { @[stack()] = count(); } "
+      "END { printa(\"%k@@%@d\\n\", @); }",
+      child);
+  // Each entry: "\n" + frames indented 14 columns, one per line, then "@@count".
+  std::map<int, std::string> stack_by_count;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t marker = out.find("@@", start);
+    if (marker == std::string::npos) break;
+    const std::size_t end = out.find('\n', marker);
+    stack_by_count[std::stoi(out.substr(marker + 2, end - marker - 2))] = out.substr(start, marker - start);
+    start = end + 1;
+  }
+  ASSERT_EQ(stack_by_count.size(), 2U) << out;
+  ASSERT_TRUE(stack_by_count.contains(by_kill)) << out;
+  ASSERT_TRUE(stack_by_count.contains(by_tgkill)) << out;
+  EXPECT_NE(stack_by_count[by_kill].find("_sys_kill"), std::string::npos) << out;
+  EXPECT_EQ(stack_by_count[by_kill].find("tgkill"), std::string::npos) << out;
+  EXPECT_NE(stack_by_count[by_tgkill].find("_sys_tgkill"), std::string::npos) << out;
+  for (const auto& [count, stack] : stack_by_count) {
+    EXPECT_TRUE(stack.starts_with("\n              ")) << stack;
+    EXPECT_EQ(stack.find("trace_event_raw_event"), std::string::npos) << stack;
+    EXPECT_EQ(stack.find("__traceiter"), std::string::npos) << stack;
+    EXPECT_NE(stack.find("do_syscall_64"), std::string::npos) << stack;
+  }
+}
+
+// The stacktrace trigger is removed with the event: nothing is left behind.
+TEST(Run, StackActionPrintsTheStackAndLeavesNoTrigger) {
+  REQUIRE_TRACEFS();
+  Child child([] {
+    struct sigaction action {};
+    action.sa_handler = [](int) {};
+    ::sigaction(SIGUSR2, &action, nullptr);
+    ::kill(::getpid(), SIGUSR2);
+  });
+  const std::string out = trace_child(
+      "signal:signal_generate /args->pid == $target && args->sig == 12/ { printf(\"sig\"); stack(); }", child);
+  EXPECT_TRUE(out.starts_with("sig\n              ")) << out;
+  EXPECT_NE(out.find("_sys_kill"), std::string::npos) << out;
+  std::ifstream trigger(tracefs / "events/signal/signal_generate/trigger");
+  for (std::string line; std::getline(trigger, line);) {
+    EXPECT_TRUE(line.starts_with("#")) << "a trigger is left on the global signal_generate: " << line;
+  }
+}
+
+// execname and pid of a thread that exited (and was reaped) before probity
+// read its records: /proc no longer has it, the kernel's saved_cmdlines and
+// saved_tgids do. Probity is stopped while the thread lives and dies, so its
+// records are certainly read after it is gone.
+TEST(Run, ExecnameAndPidOfAThreadThatExitedBeforeItsRecordsWereRead) {
+  REQUIRE_TRACEFS();
+  constexpr int calls = 25;
+  Probity probity({"-q", "-n",
+                   "BEGIN { printf(\"ready\\n\"); } "
+                   "syscalls:sys_enter_getppid /execname == \"probity-gone\"/ { @[execname, pid] = count(); } "
+                   "END { printa(\"%s %d %@d\\n\", @); }"});
+  ASSERT_EQ(probity.read_line(), "ready");
+  ASSERT_EQ(::kill(probity.pid(), SIGSTOP), 0);
+  const pid_t gone = ::fork();
+  if (gone == 0) {
+    ::prctl(PR_SET_NAME, "probity-gone");
+    for (int i = 0; i < calls; ++i) ::syscall(SYS_getppid);
+    ::_exit(0);
+  }
+  ASSERT_EQ(::waitpid(gone, nullptr, 0), gone);
+  ASSERT_FALSE(fs::exists("/proc/" + std::to_string(gone)));
+  ::kill(probity.pid(), SIGCONT);
+  std::this_thread::sleep_for(300ms);
+  ::kill(probity.pid(), SIGINT);
+  EXPECT_EQ(probity.wait(), 0) << probity.err();
+  EXPECT_EQ(probity.out(), "ready\nprobity-gone " + std::to_string(gone) + " " + std::to_string(calls) + "\n")
+      << probity.err();
+}
+
+// Losses are never silent: with a tiny buffer and probity stopped while a
+// child makes a known number of events on CPU 0, every event is either
+// counted or reported lost, and the loss is reported in DTrace's words on
+// the CPU where it happened.
+TEST(Run, ReportsDropsUnderATinyBufferAndAccountsForEveryEvent) {
+  REQUIRE_TRACEFS();
+  constexpr long calls = 200000;
+  Child child([] {
+    cpu_set_t cpu0;
+    CPU_ZERO(&cpu0);
+    CPU_SET(0, &cpu0);
+    ::sched_setaffinity(0, sizeof cpu0, &cpu0);
+    for (long i = 0; i < calls; ++i) ::syscall(SYS_getppid);
+  });
+  Probity probity({"-q", "-x", "bufsize=8k", "-p", std::to_string(child.pid()), "-n",
+                   "BEGIN { printf(\"ready\\n\"); } "
+                   "syscalls:sys_enter_getppid /tid == " + std::to_string(child.pid()) +
+                       "/ { @n = count(); } END { printa(\"counted %@d\\n\", @n); }"});
+  ASSERT_EQ(probity.read_line(), "ready");
+  ASSERT_EQ(::kill(probity.pid(), SIGSTOP), 0);
+  child.go();
+  child.wait();
+  ::kill(probity.pid(), SIGCONT);
+  ASSERT_EQ(probity.wait(), 0) << probity.err();
+
+  long counted = -1;
+  ASSERT_EQ(std::sscanf(probity.out().c_str(), "ready\ncounted %ld", &counted), 1) << probity.out();
+  long dropped = 0;
+  std::istringstream err(probity.err());
+  for (std::string line; std::getline(err, line);) {
+    long n = 0;
+    unsigned cpu = 0;
+    if (std::sscanf(line.c_str(), "probity: %ld drops on CPU %u", &n, &cpu) == 2) {
+      EXPECT_EQ(cpu, 0U) << line;
+      dropped += n;
+    }
+  }
+  EXPECT_GT(dropped, calls / 2) << "an 8 KiB buffer cannot hold most of " << calls << " events\n" << probity.err();
+  EXPECT_GT(counted, 0);
+  EXPECT_EQ(counted + dropped, calls) << "counted " << counted << ", reported lost " << dropped << "\n"
+                                      << probity.err();
+}
+
 TEST(Run, CountsForksOfTheParent) {
   REQUIRE_TRACEFS();
   constexpr int forks = 9;
@@ -330,14 +466,10 @@ TEST(Run, RefusesAnObjectWhoseLayoutDiffersFromTheLiveKernel) {
   EXPECT_TRUE(own_instances(probity.pid()).empty());
 }
 
-TEST(Run, RefusesAnEventTheLocalCatalogueForbidsWhateverTheObjectSays) {
-  REQUIRE_TRACEFS();
-  test_support::ScratchDirectory scratch("run-test");
-  const fs::path object = compile_object(scratch.path(), "syscalls:sys_enter_getppid { @ = count(); }");
-  ASSERT_EQ(compiler::read_object(object).events.at(0).hazard, catalogue::Hazard::None);
-
-  // A local catalogue whose syscalls provider forbids sys_enter_getppid.
-  const fs::path source = scratch.path() / "catalogue";
+// The index of a local catalogue that gives syscalls:sys_enter_getppid the
+// hazard `level`; empty when it could not be built.
+fs::path index_with_getppid_hazard(const fs::path& dir, const std::string& level) {
+  const fs::path source = dir / ("catalogue-" + level);
   fs::copy(PROBITY_CATALOGUE_SOURCE_DIR, source, fs::copy_options::recursive);
   const fs::path syscalls = source / "providers" / "syscalls.yaml";
   std::ifstream input(syscalls);
@@ -346,14 +478,25 @@ TEST(Run, RefusesAnEventTheLocalCatalogueForbidsWhateverTheObjectSays) {
   std::string yaml = text.str();
   const std::string anchor = "\n  sys_enter_getppid:\n";
   const std::size_t at = yaml.find(anchor);
-  ASSERT_NE(at, std::string::npos);
-  yaml.insert(at + anchor.size(),
-              "    hazard:\n      level: forbidden\n      reason: this test forbids it\n"
-              "      reference: tests/integration/run_test.cpp\n");
+  if (at == std::string::npos) return {};
+  yaml.insert(at + anchor.size(), "    hazard:\n      level: " + level +
+                                      "\n      reason: this test says so\n"
+                                      "      reference: tests/integration/run_test.cpp\n");
   std::ofstream(syscalls) << yaml;
-  const fs::path index = scratch.path() / "forbidding.idx";
+  const fs::path index = dir / (level + ".idx");
   Probity build({"catalogue", "build", "--source", source.string(), "-o", index.string()});
-  ASSERT_EQ(build.wait(), 0) << build.err();
+  if (build.wait() != 0) return {};
+  return index;
+}
+
+TEST(Run, RefusesAnEventTheLocalCatalogueForbidsWhateverTheObjectSays) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("run-test");
+  const fs::path object = compile_object(scratch.path(), "syscalls:sys_enter_getppid { @ = count(); }");
+  ASSERT_EQ(compiler::read_object(object).events.at(0).hazard, catalogue::Hazard::None);
+
+  const fs::path index = index_with_getppid_hazard(scratch.path(), "forbidden");
+  ASSERT_FALSE(index.empty());
 
   Probity probity({"-q", "--index", index.string(), "-s", object.string()});
   EXPECT_EQ(probity.wait(), 1);
@@ -361,6 +504,32 @@ TEST(Run, RefusesAnEventTheLocalCatalogueForbidsWhateverTheObjectSays) {
             std::string::npos)
       << probity.err();
   EXPECT_TRUE(own_instances(probity.pid()).empty());
+}
+
+// An object compiled where an event was harmless, run where the local
+// catalogue calls it hot: refused unless it was compiled with -x allow=hot,
+// which the object records.
+TEST(Run, RefusesAHotEventTheObjectWasNotAllowedToUse) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("run-test");
+  const std::string program = "syscalls:sys_enter_getppid { @ = count(); } BEGIN { exit(0); }";
+  const fs::path plain = compile_object(scratch.path(), program);
+  const fs::path allowed = scratch.path() / "allowed.pob";
+  Probity compile({"-e", "-x", "allow=hot", "-o", allowed.string(), "-n", program});
+  ASSERT_EQ(compile.wait(), 0) << compile.err();
+  const fs::path index = index_with_getppid_hazard(scratch.path(), "hot");
+  ASSERT_FALSE(index.empty());
+
+  Probity refused({"-q", "--index", index.string(), "-s", plain.string()});
+  EXPECT_EQ(refused.wait(), 1);
+  EXPECT_NE(refused.err().find("event syscalls:sys_enter_getppid is hot in the local catalogue (this test says so) "
+                               "and the program was not compiled with -x allow=hot"),
+            std::string::npos)
+      << refused.err();
+  EXPECT_TRUE(own_instances(refused.pid()).empty());
+
+  Probity runs({"-q", "--index", index.string(), "-s", allowed.string()});
+  EXPECT_EQ(runs.wait(), 0) << runs.err();
 }
 
 // ------------------------------------------------------------------ -f json

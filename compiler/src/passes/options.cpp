@@ -162,6 +162,19 @@ void apply(Context& context, const Setting& setting) {
         }
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       }
+      // Recorded in the program, so that the consumer can check the hazards
+      // the local catalogue declares against what the program was allowed.
+      const std::string allowed = context.policy.allow_hot && context.policy.allow_sensitive ? "hot,sensitive"
+                                  : context.policy.allow_hot                                 ? "hot"
+                                  : context.policy.allow_sensitive                           ? "sensitive"
+                                                                                             : "";
+      for (Option& option : context.options) {
+        if (option.name == "allow") {
+          option.value = allowed;
+          return;
+        }
+      }
+      if (!allowed.empty()) context.options.push_back({"allow", allowed});
       return;
     }
   }
