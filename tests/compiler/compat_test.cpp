@@ -68,6 +68,30 @@ TEST(Compat, RemovedFieldIsFlaggedOnExactlyTheReleasesThatLackIt) {
   }
 }
 
+TEST(Compat, RenamedFieldNamesItsSuccessorOnTheReleasesThatRenamedIt) {
+  // Linux 6.9 renamed the filelock events' fl_* fields (fl_type -> type, ...).
+  const std::string old_names = "filelock:posix_lock_inode\n{\n  @[args->fl_type, args->fl_pid] = count();\n}\n";
+  EXPECT_TRUE(check(old_names, v6_1).runs) << (first_error(check(old_names, v6_1)) ? first_error(check(old_names, v6_1))->message : "");
+  for (const char* newer : {v6_12, v6_18}) {
+    const ReleaseVerdict verdict = check(old_names, newer);
+    EXPECT_FALSE(verdict.runs) << newer;
+    std::vector<std::string> hints;
+    for (const Diagnostic& diagnostic : verdict.diagnostics) {
+      if (diagnostic.severity != Severity::Error) continue;
+      EXPECT_EQ(diagnostic.tag, "D_FIELD_UNKNOWN") << diagnostic.message;
+      EXPECT_EQ(diagnostic.span.begin.line, 3u);
+      hints.push_back(diagnostic.hint);
+    }
+    ASSERT_EQ(hints.size(), 2u) << newer;
+    EXPECT_NE(hints[0].find("args->type"), std::string::npos) << hints[0];
+    EXPECT_NE(hints[1].find("args->pid"), std::string::npos) << hints[1];
+  }
+  const std::string new_names = "filelock:posix_lock_inode { @[args->type, args->pid] = count(); }";
+  EXPECT_TRUE(check(new_names, v6_12).runs);
+  EXPECT_TRUE(check(new_names, v6_18).runs);
+  EXPECT_FALSE(check(new_names, v6_1).runs);
+}
+
 TEST(Compat, AddedFieldIsFlaggedOnTheReleasesBeforeIt) {
   const std::string text = "sched:sched_process_exit /args->group_dead/ { @[execname] = count(); }";
   EXPECT_TRUE(check(text, v6_18).runs);
