@@ -36,8 +36,8 @@ Resolved override_with(Resolved base, const StabilityDecl& decl, AttributeSource
   return base;
 }
 
-// What the kernel declares for an event beats everything else, for the event
-// and for each of its fields.
+// What the kernel declares for an event beats every declaration about the
+// event or its provider; its fields inherit it.
 Resolved override_with_kernel(Resolved base, const EventLayout& layout) {
   const DeclaredStability& declared = layout.declared;
   if (declared.empty()) return base;
@@ -155,13 +155,18 @@ Catalogue build(const CatalogueSources& sources, const KernelSnapshot& snapshot,
       event.fields.reserve(layout->fields.size());
       for (const FieldLayout& field_layout : layout->fields) {
         const auto field_doc = field_docs.find(field_layout.name);
-        Field field = make_field(field_layout,
-                                 field_doc == field_docs.end() ? nullptr : field_doc->second,
-                                 catalogue_view);
-        Resolved field_resolved =
-            override_with_kernel({field.stability, std::move(field.rationale)}, *layout);
-        field.stability = field_resolved.attributes;
-        field.rationale = std::move(field_resolved.rationale);
+        // Precedence holds at one granularity: the kernel's word on the
+        // event beats the catalogue's on the event and the provider, and
+        // fields inherit it; a declaration about the field itself is more
+        // specific than anything the kernel says (it declares events only).
+        // An undocumented field gets what the kernel declares, else nothing.
+        Field field = make_field(field_layout, field_doc == field_docs.end() ? nullptr : field_doc->second,
+                                 event_resolved);
+        if (!field.documented) {
+          const Resolved declared = override_with_kernel(undocumented(), *layout);
+          field.stability = declared.attributes;
+          field.rationale = declared.rationale;
+        }
         event.fields.push_back(std::move(field));
       }
 
