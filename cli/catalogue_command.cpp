@@ -17,6 +17,7 @@
 #include "probity/catalogue/image_harvest.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/yaml_io.hpp"
+#include "probity/manual/coverage.hpp"
 #include "release_choice.hpp"
 
 namespace probity::cli {
@@ -214,6 +215,38 @@ int diff(const std::vector<std::string>& arguments, std::ostream& out) {
   return 0;
 }
 
+// stats [--kernel RELEASE] [-f text|json] [--index FILE]: how much is documented.
+int stats(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+  std::optional<std::string> index_option;
+  std::optional<std::string> kernel;
+  bool json = false;
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    const auto value = [&](const std::string& name) -> std::string {
+      if (argument.starts_with(name + "=")) return argument.substr(name.size() + 1);
+      if (i + 1 >= arguments.size()) throw UsageError(name + " needs a value (probity catalogue --help)");
+      return arguments[++i];
+    };
+    if (argument == "--index" || argument.starts_with("--index=")) {
+      index_option = value("--index");
+    } else if (argument == "--kernel" || argument.starts_with("--kernel=")) {
+      kernel = value("--kernel");
+    } else if (argument == "-f" || argument == "--format" || argument.starts_with("--format=")) {
+      const std::string format = value(argument == "-f" ? "-f" : "--format");
+      if (format != "json" && format != "text") throw UsageError("-f takes text or json, not \"" + format + "\"");
+      json = format == "json";
+    } else {
+      throw UsageError("unknown argument \"" + argument + "\" for probity catalogue stats; see probity catalogue --help");
+    }
+  }
+  const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
+  const ReleaseChoice choice = choose_release(index, kernel, running_release());
+  if (!choice.notice.empty()) err << "probity: " << choice.notice << "\n";
+  const manual::Coverage coverage = manual::coverage(index.load(choice.release));
+  out << (json ? manual::to_json(coverage) : manual::to_text(coverage));
+  return 0;
+}
+
 }  // namespace
 
 std::string catalogue_usage() {
@@ -222,6 +255,7 @@ std::string catalogue_usage() {
          "       probity catalogue harvest --kernel-image PATH [--no-modules] [--timeout SECONDS] [-o DIR]\n"
          "       probity catalogue diff RELEASE_A RELEASE_B [PATTERN...] [--index FILE]\n"
          "       probity catalogue lint [--source DIR]\n"
+         "       probity catalogue stats [--kernel RELEASE] [-f text|json] [--index FILE]\n"
          "\n"
          "  build     compile the catalogue YAML under DIR (common.yaml, providers/, kernels/)\n"
          "            into the binary index FILE that probity reads at run time; every\n"
@@ -248,6 +282,10 @@ std::string catalogue_usage() {
          "            removed (-), and for events in both (~) every field added, removed,\n"
          "            retyped, resized or moved, per provider, with totals; PATTERNs\n"
          "            (sched:*, 'block:block_rq_*') restrict it to some probes\n"
+         "  stats     how much of a release the catalogue documents: per provider and in\n"
+         "            total, events documented by a provider doc and fields that have a\n"
+         "            description (default release: the running kernel when catalogued,\n"
+         "            else the newest); -f json prints one JSON object\n"
          "\n"
          "example: sudo probity catalogue harvest && cmake --build build\n"
          "         probity catalogue diff 6.1 6.18 'sched:*'\n"
@@ -256,7 +294,7 @@ std::string catalogue_usage() {
 }
 
 int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-  if (arguments.empty()) throw UsageError("catalogue needs a command: build, harvest, diff or lint (probity catalogue --help)");
+  if (arguments.empty()) throw UsageError("catalogue needs a command: build, harvest, diff, lint or stats (probity catalogue --help)");
   const std::string& command = arguments.front();
   if (command == "--help" || command == "-h" || command == "help") {
     out << catalogue_usage();
@@ -272,7 +310,8 @@ int run_catalogue(const std::vector<std::string>& arguments, std::ostream& out, 
   if (command == "harvest") return harvest(arguments, out, err);
   if (command == "diff") return diff(arguments, out);
   if (command == "lint") return lint(arguments, out, err);
-  throw UsageError("unknown catalogue command \"" + command + "\"; the commands are build, harvest, diff and lint");
+  if (command == "stats") return stats(arguments, out, err);
+  throw UsageError("unknown catalogue command \"" + command + "\"; the commands are build, harvest, diff, lint and stats");
 }
 
 }  // namespace probity::cli

@@ -11,6 +11,7 @@
 #include "probity/compiler/object.hpp"
 #include "release_choice.hpp"
 #include "run_command.hpp"
+#include "site.hpp"
 
 namespace probity::cli {
 namespace {
@@ -36,7 +37,11 @@ std::size_t probe_count(const compiler::Program& program) {
 }  // namespace
 
 int run_compile(const CompileCommandOptions& options, std::ostream& out, std::ostream& err) {
+  // Before compiling: a trace this process may not start is one line, not a compile report and then a refusal.
+  if (!options.compile_only) require_tracing_privilege();
+  const Site site = load_site(options.site, options.index);
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
+    require_signature(site, *options.script_file);
     const compiler::Program program = compiler::read_object(*options.script_file);
     if (options.verbose) {
       out << compiler::stability_report(program, options.compile_only) << "\n" << compiler::filter_report(program);
@@ -47,18 +52,20 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
       err << "probity: object '" << *options.script_file << "' enables " << count << " probe"
           << (count == 1 ? "" : "s") << " (compiled for kernel " << program.catalogue_release << ")\n";
     }
-    return run_compiled(program, options, out, err);
+    return run_compiled(program, options, site, out, err);
   }
   const compiler::SourceFile source = read_source(options);
   const catalogue::Index index = catalogue::Index::open(options.index);
   const ReleaseChoice choice = choose_release(index, options.kernel, running_release());
   if (!choice.notice.empty() && !options.quiet) err << "probity: " << choice.notice << "\n";
-  const catalogue::Catalogue catalogue = index.load(choice.release);
+  catalogue::Catalogue catalogue = index.load(choice.release);
+  apply_overlays(catalogue, site);
 
   compiler::CompileOptions compile_options;
   compile_options.options = options.options;
   compile_options.macro_arguments = options.macro_arguments;
   compile_options.catalogue_hash = index.content_hash();
+  if (site.policy) compile_options.site_policy = &*site.policy;
   const compiler::CompileResult result = compiler::compile(source, catalogue, compile_options);
   std::size_t errors = 0;
   for (const compiler::Diagnostic& diagnostic : result.diagnostics) {
@@ -82,7 +89,7 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
     if (options.output) compiler::write_object(program, *options.output);
     return 0;
   }
-  return run_compiled(program, options, out, err);
+  return run_compiled(program, options, site, out, err);
 }
 
 }  // namespace probity::cli

@@ -4,6 +4,26 @@
 #include <system_error>
 
 namespace probity::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> running_executable() {
+  std::error_code error;
+  fs::path executable = fs::canonical("/proc/self/exe", error);
+  if (error) return std::nullopt;
+  return executable;
+}
+
+// True for the probity the build wrote (not a copy installed elsewhere, even
+// under the build tree, as the package test does).
+bool is_the_build_trees_binary(const fs::path& executable) {
+  std::error_code error;
+  const fs::path runtime_dir = fs::weakly_canonical(PROBITY_BUILD_RUNTIME_DIR, error);
+  return !error && executable.parent_path() == runtime_dir;
+}
+
+}  // namespace
 
 std::filesystem::path locate_index(const std::optional<std::string>& index_option) {
   if (index_option) return *index_option;
@@ -12,14 +32,27 @@ std::filesystem::path locate_index(const std::optional<std::string>& index_optio
     return from_environment;
   }
   std::error_code ignored;
-  if (std::filesystem::exists(PROBITY_BUILD_INDEX_FILE, ignored)) return PROBITY_BUILD_INDEX_FILE;
+  const std::optional<fs::path> executable = running_executable();
+  // Only the binary that lives in the build tree reads the build tree's index:
+  // an installed copy must not pick up a build tree that happens to exist.
+  if (executable && is_the_build_trees_binary(*executable) &&
+      fs::exists(PROBITY_BUILD_INDEX_FILE, ignored)) {
+    return PROBITY_BUILD_INDEX_FILE;
+  }
+  // PREFIX/bin/probity reads PREFIX/share/probity/probity.idx, so a package
+  // installed under another prefix than the build's (CPack uses /usr) works.
+  if (executable) {
+    const fs::path beside = executable->parent_path().parent_path() / "share" / "probity" / "probity.idx";
+    if (fs::exists(beside, ignored)) return beside;
+  }
   return PROBITY_INSTALL_INDEX_FILE;
 }
 
 std::string index_lookup_description() {
-  return std::string("    --index FILE, else $PROBITY_INDEX, else the build tree's\n") +
-         "    " + PROBITY_BUILD_INDEX_FILE + " (when it exists), else the installed\n" +
-         "    " + PROBITY_INSTALL_INDEX_FILE + "\n";
+  return std::string("    --index FILE, else $PROBITY_INDEX, else (for the binary in the build tree)\n") +
+         "    " + PROBITY_BUILD_INDEX_FILE + " when it exists, else\n" +
+         "    PREFIX/share/probity/probity.idx beside an installed PREFIX/bin/probity,\n" +
+         "    else " + PROBITY_INSTALL_INDEX_FILE + "\n";
 }
 
 }  // namespace probity::cli

@@ -112,18 +112,7 @@ std::vector<std::string> close_probe_names(const Catalogue& catalogue, const Pro
     }
   }
   const std::string word = without_globs(any_provider ? pattern.event : pattern.provider + ":" + pattern.event);
-  std::vector<std::string> found;
-  while (found.size() < 3) {
-    const std::optional<std::string> close = catalogue::closest_match(word, keys);
-    if (!close) break;
-    for (std::size_t i = keys.size(); i-- > 0;) {
-      if (keys[i] != *close) continue;
-      found.push_back(names[i]);
-      keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(i));
-      names.erase(names.begin() + static_cast<std::ptrdiff_t>(i));
-    }
-  }
-  return found;
+  return catalogue::closest_matches(word, std::move(keys), std::move(names), 3);
 }
 
 // "no probe matches ...", with the closest real names when there are close ones.
@@ -209,6 +198,13 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
     if (!event.hazard.reference.empty()) out << "\t\tsee " << event.hazard.reference << "\n";
   }
 
+  if (event.support.state != catalogue::Support::Unstated) {
+    out << "\n\tVendor support\n";
+    out << wrapped(event.support.vendor + ": " + std::string(catalogue::to_string(event.support.state)) +
+                       (event.support.note.empty() ? "" : ": " + event.support.note),
+                   2);
+  }
+
   out << "\n\tAvailability\n";
   out << "\t\trunning kernel " << running << ": " << availability(live) << "\n";
   out << wrapped("catalogued releases: " + (event.releases.empty() ? std::string("none") : join(event.releases)),
@@ -258,7 +254,10 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
   const catalogue::Index index = catalogue::Index::open(options.index);
   const std::string running = running_release();
   const ReleaseChoice choice = choose_release(index, options.kernel, running);
-  const Catalogue catalogue = index.load(choice.release);
+  Catalogue catalogue = index.load(choice.release);
+  const Site site = load_site(options.site, options.index);
+  std::vector<catalogue::Diagnostic> overlay_notes;
+  const std::string overlay_notice = apply_overlays(catalogue, site, &overlay_notes);
 
   std::vector<const Event*> events;
   std::set<const Event*> seen;
@@ -271,6 +270,8 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
             [](const Event* a, const Event* b) { return std::tie(a->provider, a->name) < std::tie(b->provider, b->name); });
 
   if (!choice.notice.empty()) err << "probity: " << choice.notice << "\n";
+  if (!overlay_notice.empty()) err << "probity: " << overlay_notice << "\n";
+  for (const catalogue::Diagnostic& note : overlay_notes) err << "probity: note: " << note.to_string() << "\n";
   if (events.empty()) {
     throw CliError(nothing_matches(catalogue, pattern_texts, patterns));
   }

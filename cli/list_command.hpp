@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "site.hpp"
+
 namespace probity::cli {
 
 struct ListOptions {
@@ -14,6 +16,7 @@ struct ListOptions {
   bool verbose = false;
   std::optional<std::string> kernel;
   std::filesystem::path index;
+  SiteOptions site;  // --catalogue, --overlay
 };
 
 // Returns the exit status; throws CliError (and lets IndexError through).

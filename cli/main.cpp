@@ -12,6 +12,10 @@
 #include "cli_error.hpp"
 #include "index_location.hpp"
 #include "list_command.hpp"
+#include "man_command.hpp"
+#include "manual_command.hpp"
+#include "sign_command.hpp"
+#include "site.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/harvest.hpp"
 #include "probity/catalogue/index.hpp"
@@ -24,7 +28,9 @@ std::string usage() {
   return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE] [-x OPT[=VAL]] [--kernel RELEASE]\n"
          "       probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
          "       probity compat -s FILE | -n PROGRAM --kernel RELEASE ... | --all [-f json]\n"
-         "       probity catalogue build|harvest|diff ...   (probity catalogue --help)\n"
+         "       probity man PROBE [--kernel RELEASE]\n"
+         "       probity manual --format md|man|html -o DIR [--reference]\n"
+         "       probity catalogue build|harvest|diff|lint|stats ...   (probity catalogue --help)\n"
          "       probity --help | --version\n";
 }
 
@@ -74,6 +80,14 @@ std::string help() {
          "                      catalogued, else the newest catalogued release\n"
          "  --index FILE        the catalogue index to read (see below)\n"
          "\n"
+         "The reference manual:\n"
+         "  man PROBE           the probe's manual entry: description, stability and where it\n"
+         "                      comes from, hazard, releases, fields, layout changes across\n"
+         "                      releases and an example program (probity man --help)\n"
+         "  manual --format md|man|html -o DIR\n"
+         "                      write the whole manual: the reference generated from the\n"
+         "                      catalogue and the guide (probity manual --help)\n"
+         "\n"
          "Probe patterns, in DTrace's or bpftrace's spelling, with globs * ? [...]:\n"
          "  sched:sched_switch  sched:::sched_switch  tracepoint:sched:sched_switch\n"
          "  'sched:*'           sched_switch (any provider)   'sched:sched_wak*,irq:*'\n"
@@ -93,6 +107,13 @@ std::string help() {
          "  The index read is the first of:\n" +
          index_lookup_description() +
          "  probity catalogue harvest adds the running kernel (see probity catalogue --help).\n"
+         "\n"
+         "Vendors and sites (docs/manual/vendor-overlays.md, docs/manual/site-policy.md):\n"
+         "  --catalogue DIR     take the vendor overlays from DIR/vendors/<vendor>/\n"
+         "  --overlay FILE      apply exactly this vendor overlay (repeatable)\n"
+         "  sign --key KEY.pem FILE...   write FILE.sig, a detached Ed25519 signature\n"
+         "  keygen PRIVATE.pem PUBLIC.pem  make an Ed25519 key pair\n" +
+         site_lookup_description() +
          "\n"
          "Exit status: 0 success, 1 error (a program that does not compile, a pattern that matches nothing),\n"
          "2 bad command line.\n";
@@ -146,6 +167,10 @@ CommandLine parse(const std::vector<std::string>& arguments) {
     } else if (argument == "--index" || argument.starts_with("--index=")) {
       index_option = value("--index");
       if (index_option->empty()) throw UsageError("--index needs a file");
+    } else if (argument == "--catalogue" || argument.starts_with("--catalogue=")) {
+      options.site.catalogue_dir = value("--catalogue");
+    } else if (argument == "--overlay" || argument.starts_with("--overlay=")) {
+      options.site.overlay_files.push_back(value("--overlay"));
     } else if (argument == "--") {
       positional.insert(positional.end(), arguments.begin() + static_cast<std::ptrdiff_t>(i) + 1, arguments.end());
       break;
@@ -209,6 +234,7 @@ CommandLine parse(const std::vector<std::string>& arguments) {
   compile.verbose = verbose_requested;
   compile.kernel = options.kernel;
   compile.index = options.index;
+  compile.site = options.site;
   compile.macro_arguments = positional;
   if (compile.quiet) compile.options.insert(compile.options.begin(), {"quiet", ""});
   if (command_line.programs.size() > 1) throw UsageError("give one program with -n (clauses may be combined in it)");
@@ -227,6 +253,13 @@ int run(const std::vector<std::string>& arguments) {
   if (arguments.front() == "catalogue") {
     return run_catalogue({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
   }
+  if (arguments.front() == "man") {
+    return run_man({arguments.begin() + 1, arguments.end()}, std::cout);
+  }
+  if (arguments.front() == "manual") {
+    return run_manual({arguments.begin() + 1, arguments.end()}, std::cout);
+  }
+  if (arguments.front() == "sign" || arguments.front() == "keygen") return run_sign(arguments, std::cout);
   if (arguments.front() == "compat") {
     return run_compat({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
   }

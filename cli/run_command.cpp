@@ -28,9 +28,12 @@ bool reads_target(const compiler::Program& program) {
 
 }  // namespace
 
-int run_compiled(const compiler::Program& program, const CompileCommandOptions& options, std::ostream& out,
-                 std::ostream& err) {
+int run_compiled(const compiler::Program& program, const CompileCommandOptions& options, const Site& site,
+                 std::ostream& out, std::ostream& err) {
+  require_tracing_privilege();
   consumer::RunOptions run;
+  run.overlays = site.overlays;
+  run.site_policy = site.policy;
   run.index = options.index;
   run.out = &out;
   run.err = &err;

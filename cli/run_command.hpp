@@ -5,13 +5,15 @@
 #include <iosfwd>
 
 #include "compile_command.hpp"
+#include "site.hpp"
 #include "probity/compiler/program.hpp"
 
 namespace probity::cli {
 
 // Returns the program's exit status; throws CliError when it cannot run
-// (verification failure, bad -p, unwritable -o).
-int run_compiled(const compiler::Program& program, const CompileCommandOptions& options, std::ostream& out,
-                 std::ostream& err);
+// (verification failure against the local catalogue with `site`'s overlays
+// and policy, no privilege to trace, bad -p, unwritable -o).
+int run_compiled(const compiler::Program& program, const CompileCommandOptions& options, const Site& site,
+                 std::ostream& out, std::ostream& err);
 
 }  // namespace probity::cli

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every package Probity needs to build, test and run, from Debian.
+# Installs every package Probity needs to build, test and run, from Debian,
+# plus any package named as an argument (bench/harness/setup.sh adds the peers).
 # Idempotent: when everything is already installed it does nothing, offline.
 set -euo pipefail
 
@@ -9,10 +10,17 @@ packages=(
   bison flex clang
   libgtest-dev libgmock-dev libbenchmark-dev
   liblzma-dev
+  # Ed25519 signatures of vendor overlays and compiled objects (OpenSSL's EVP API)
+  libssl-dev
+  # probity manual: Markdown rendered to man and HTML; its HTML search is tested in headless Chromium
+  libcmark-gfm-dev libcmark-gfm-extensions-dev chromium
+  # the package test reads the installed man pages with man -l
+  man-db
   # probity catalogue harvest --kernel-image: boot a kernel under qemu
   qemu-system-x86 busybox-static cpio xz-utils tar dpkg
 )
 
+packages+=("$@")
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then

@@ -82,4 +82,20 @@ std::optional<std::string> closest_match(std::string_view word,
   return *best;
 }
 
+std::vector<std::string> closest_matches(std::string_view word, std::vector<std::string> keys,
+                                         std::vector<std::string> names, std::size_t limit) {
+  std::vector<std::string> found;
+  while (found.size() < limit) {
+    const std::optional<std::string> close = closest_match(word, keys);
+    if (!close) break;
+    for (std::size_t i = keys.size(); i-- > 0;) {
+      if (keys[i] != *close) continue;
+      found.push_back(names[i]);
+      keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(i));
+      names.erase(names.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  return found;
+}
+
 }  // namespace probity::catalogue

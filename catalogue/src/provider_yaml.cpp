@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "probity/catalogue/yaml_io.hpp"
+#include "doc_readers.hpp"
 #include "yaml_reader.hpp"
 
 namespace probity::catalogue {
@@ -494,6 +495,19 @@ std::function<void()> load_job(const fs::path& file, Loaded<Result>& slot, Loade
 
 
 }  // namespace
+
+namespace doc_readers {
+
+StabilityDecl event_or_field_stability(YamlDocument& doc, const std::vector<Entry>& owner_entries,
+                                       const YAML::Node& owner, const std::string& owner_path) {
+  return catalogue::read_stability(doc, owner_entries, owner, owner_path, Owner::Other, nullptr);
+}
+
+std::optional<HazardDecl> hazard(YamlDocument& doc, const Entry& hazard_entry) {
+  return catalogue::read_hazard(doc, hazard_entry);
+}
+
+}  // namespace doc_readers
 
 ProviderDoc load_provider_doc(const fs::path& file) {
   return load_with<ProviderDoc>(file,

@@ -100,14 +100,16 @@ static std::size_t bucket_count(const compiler::Aggregation& description, const 
   }
 }
 
-void Aggregations::aggregate(std::uint32_t aggregation, Key key, std::int64_t value) {
+void Aggregations::aggregate(std::uint32_t aggregation, const Key& key, std::int64_t value) {
   const compiler::Aggregation& description = program_.aggregations[aggregation];
-  auto [found, inserted] = entries_[aggregation].try_emplace(key);
-  AggregationEntry& entry = found->second;
-  if (inserted) {
-    entry.key = std::move(key);
-    entry.state.buckets.assign(bucket_count(description, log_linear(aggregation)), 0);
+  auto& entries = entries_[aggregation];
+  auto found = entries.find(key);
+  if (found == entries.end()) {
+    found = entries.try_emplace(key).first;
+    found->second.key = key;
+    found->second.state.buckets.assign(bucket_count(description, log_linear(aggregation)), 0);
   }
+  AggregationEntry& entry = found->second;
   AggregationState& state = entry.state;
   ++state.count;
   switch (description.function) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "probity/compiler/program.hpp"
@@ -53,7 +54,7 @@ class Aggregations {
  public:
   explicit Aggregations(const compiler::Program& program);
 
-  void aggregate(std::uint32_t aggregation, Key key, std::int64_t value);
+  void aggregate(std::uint32_t aggregation, const Key& key, std::int64_t value);
   void clear(std::uint32_t aggregation);
   // trunc(@a): remove everything; trunc(@a, n): keep the n largest (n < 0: the |n| smallest).
   void trunc(std::uint32_t aggregation, std::optional<std::int64_t> keep);
@@ -73,7 +74,9 @@ class Aggregations {
 
  private:
   const compiler::Program& program_;
-  std::vector<std::map<Key, AggregationEntry>> entries_;
+  // Unordered: an event costs one hash, not a walk of key comparisons;
+  // printing sorts the entries anyway.
+  std::vector<std::unordered_map<Key, AggregationEntry, KeyHash>> entries_;
   std::vector<std::int64_t> normals_;
   std::vector<std::optional<LogLinear>> log_linear_;
 };

@@ -90,11 +90,12 @@ bool Interpreter::execute(const std::vector<Statement>& statements) {
         break;
       }
       case Statement::Kind::Aggregate: {
-        Key key;
-        key.reserve(statement.keys.size());
-        for (std::uint32_t k : statement.keys) key.push_back(evaluate(k));
+        // One key reused for every record: no allocation per event.
+        Key& key = aggregation_key_;
+        key.resize(statement.keys.size());
+        for (std::size_t k = 0; k < statement.keys.size(); ++k) key[k] = evaluate(statement.keys[k]);
         const std::int64_t value = statement.arguments.empty() ? 1 : integer(statement.arguments.front());
-        if (speculating_ == 0) aggregations_.aggregate(statement.aggregation, std::move(key), value);
+        if (speculating_ == 0) aggregations_.aggregate(statement.aggregation, key, value);
         break;
       }
       case Statement::Kind::If:

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -75,6 +76,8 @@ class Interpreter {
   void run(const compiler::Clause& clause, const Firing& firing);
   // Call once per record before its clauses (this-> variables are per firing).
   void begin_firing() { variables_.begin_event(); }
+  // Call once per batch of records: the time cached process facts age by.
+  void set_batch_time(std::chrono::steady_clock::time_point now) { processes_.set_now(now); }
 
   std::string& output() { return output_; }
   std::optional<int> exit_status() const { return exit_status_; }
@@ -117,6 +120,7 @@ class Interpreter {
   Printer printer_;
   ProcessInfo processes_;
   std::map<std::uint32_t, std::vector<compiler::FormatPiece>> formats_;
+  Key aggregation_key_;
 
   std::string output_;
   std::optional<int> exit_status_;

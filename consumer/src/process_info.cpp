@@ -63,17 +63,21 @@ void read_pairs(const std::filesystem::path& file, Store& into) {
 
 bool ProcessInfo::recall_exited(pid_t tid, ThreadInfo& info) {
   if (tracing_.empty()) return false;
-  // Re-read the caches at most every 50 ms: a storm of exiting threads must
-  // not turn into a storm of tracefs reads.
-  const auto now = std::chrono::steady_clock::now();
-  if (!saved_comms_.contains(tid) && now - saved_read_at_ > std::chrono::milliseconds(50)) {
-    saved_read_at_ = now;
+  // The kernel saves a traced task's name when it is next switched out, so
+  // a copy read before this batch's records were written may lack it: read
+  // again, at most once per batch. saved_tgids walks every possible pid in
+  // the kernel, so it is read at most once a second.
+  if (!saved_comms_.contains(tid) && comms_read_in_batch_ != batch_) {
+    comms_read_in_batch_ = batch_;
     read_pairs(tracing_ / "saved_cmdlines", saved_comms_);
-    read_pairs(tracing_ / "saved_tgids", saved_tgids_);
   }
   const auto comm = saved_comms_.find(tid);
   if (comm == saved_comms_.end() || comm->second.empty() || comm->second == "<...>") return false;
   info.comm = comm->second;
+  if (!saved_tgids_.contains(tid) && now_ - tgids_read_at_ > std::chrono::seconds(1)) {
+    tgids_read_at_ = now_;
+    read_pairs(tracing_ / "saved_tgids", saved_tgids_);
+  }
   if (const auto tgid = saved_tgids_.find(tid); tgid != saved_tgids_.end() && tgid->second != 0) {
     info.tgid = tgid->second;
   }
@@ -83,20 +87,25 @@ bool ProcessInfo::recall_exited(pid_t tid, ThreadInfo& info) {
 const ThreadInfo& ProcessInfo::thread(pid_t tid) {
   // A thread's name changes at exec: re-read what was read long ago.
   constexpr auto fresh_for = std::chrono::milliseconds(200);
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = now_;
   auto found = threads_.find(tid);
-  if (found != threads_.end() && now - found->second.read_at < fresh_for) return found->second.info;
+  if (found != threads_.end()) {
+    const Cached& cached = found->second;
+    // Unknown: try again in the next batch, when the kernel may have saved it.
+    const bool fresh = cached.info.comm == "<...>" ? cached.batch == batch_ : now - cached.read_at < fresh_for;
+    if (fresh) return cached.info;
+  }
   ThreadInfo info = read_thread(tid);
   if (info.comm == "<...>") {
-    if (found != threads_.end()) {
+    if (found != threads_.end() && found->second.info.comm != "<...>") {
       found->second.read_at = now;  // gone: keep what was known
       return found->second.info;
     }
-    recall_exited(tid, info);
+    recall_exited(tid, info);  // the kernel may have saved its name since
   }
   if (threads_.size() > 65536) threads_.clear();
   auto& cached = threads_[tid];
-  cached = {std::move(info), now};
+  cached = {std::move(info), now, batch_};
   return cached.info;
 }
 

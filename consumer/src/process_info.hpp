@@ -30,10 +30,18 @@ class ProcessInfo {
 
   const ThreadInfo& thread(pid_t tid);
 
+  // The time freshness is judged by: set once per batch of records rather
+  // than read from the clock for every record.
+  void set_now(std::chrono::steady_clock::time_point now) {
+    now_ = now;
+    ++batch_;
+  }
+
  private:
   struct Cached {
     ThreadInfo info;
     std::chrono::steady_clock::time_point read_at;
+    std::uint64_t batch = 0;
   };
   // Fills a gone thread's comm and tgid from the kernel's caches.
   bool recall_exited(pid_t tid, ThreadInfo& info);
@@ -42,7 +50,10 @@ class ProcessInfo {
   std::unordered_map<pid_t, Cached> threads_;
   std::unordered_map<pid_t, std::string> saved_comms_;
   std::unordered_map<pid_t, pid_t> saved_tgids_;
-  std::chrono::steady_clock::time_point saved_read_at_{};
+  std::chrono::steady_clock::time_point tgids_read_at_{};
+  std::uint64_t batch_ = 1;
+  std::uint64_t comms_read_in_batch_ = 0;
+  std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace probity::consumer

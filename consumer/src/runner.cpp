@@ -189,7 +189,9 @@ class Run {
     }
     verify_events_exist(program_, tracing, release);
     const EventFormats formats(tracing, specs);
-    verify_program(program_, formats, local_catalogue(options_.index, program_, release), release);
+    catalogue::Catalogue local = local_catalogue(options_.index, program_, release);
+    for (const catalogue::Overlay& overlay : options_.overlays) catalogue::apply_overlay(local, overlay);
+    verify_program(program_, formats, local, release, options_.site_policy ? &*options_.site_policy : nullptr);
     index_clauses(formats);
 
     std::unique_ptr<TracedCommand> command;
@@ -229,6 +231,7 @@ class Run {
 
     while (!interpreter_->exit_status() && !signals.requested() && !target_gone) {
       reader->wait(1000ms, wakeups);
+      interpreter_->set_batch_time(std::chrono::steady_clock::now());
       reader->consume(handle);
       for (const Tick& tick : ticks) {
         std::uint64_t expirations = 0;
@@ -242,6 +245,7 @@ class Run {
       if (target_exit.get() >= 0 && poll_readable(target_exit.get())) target_gone = true;
     }
     session.stop();
+    interpreter_->set_batch_time(std::chrono::steady_clock::now());
     if (!interpreter_->exit_status()) reader->drain(handle);
     release_held_events();
     if (target_gone && !settings.quiet) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,18 @@ struct Value {
 };
 
 using Key = std::vector<Value>;
+
+struct KeyHash {
+  std::size_t operator()(const Key& key) const noexcept {
+    std::size_t hash = key.size();
+    for (const Value& part : key) {
+      const std::size_t one = part.is_string ? std::hash<std::string>{}(part.text)
+                                             : std::hash<std::int64_t>{}(part.integer) * 0x9e3779b97f4a7c15ULL;
+      hash ^= one + 0x9e3779b97f4a7c15ULL + (hash << 6) + (hash >> 2);
+    }
+    return hash;
+  }
+};
 
 // An integer as a value of `type`: truncated to its width, then sign- or
 // zero-extended to 64 bits (C's conversion to a narrower type and back).

@@ -2,6 +2,7 @@
 
 #include "probity/catalogue/harvest.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 
@@ -83,8 +84,46 @@ bool allows(const compiler::Program& program, const std::string& hazard) {
 
 }  // namespace
 
+void verify_site_policy(const compiler::Program& program, const catalogue::Catalogue& local,
+                        const catalogue::SitePolicy& site) {
+  for (const compiler::EventUse& event : program.events) {
+    const catalogue::Event* known = local.find_event(event.provider, event.name);
+    if (known == nullptr) continue;  // verify_program refuses it
+    stability::Attributes attributes = known->stability.value;
+    if (const catalogue::Provider* provider = local.find_provider(event.provider)) {
+      attributes.name = std::min(attributes.name, provider->provider_stability);
+    }
+    if (auto rule = site.forbids_event(*known, attributes)) {
+      throw VerificationError("event " + event_name(event) + " is forbidden by " + rule->describe() +
+                              "; it is never enabled, whatever the program says");
+    }
+  }
+  for (const compiler::Clause& clause : program.clauses) {
+    for (const compiler::ClauseProbe& probe : clause.probes) {
+      if (probe.kind != compiler::ProbeKind::Tracepoint || probe.event >= program.events.size()) continue;
+      const compiler::EventUse& event = program.events[probe.event];
+      const catalogue::Event* known = local.find_event(event.provider, event.name);
+      if (known == nullptr) continue;
+      for (const std::string& slot : clause.field_slots) {
+        const catalogue::Field* field = known->find_field(slot);
+        if (field == nullptr) {
+          for (const catalogue::Field& common : local.common_fields) {
+            if (common.layout.name == slot) field = &common;
+          }
+        }
+        if (field == nullptr) continue;
+        if (auto rule = site.forbids_field(*known, *field)) {
+          throw VerificationError("field " + event_name(event) + "." + slot + " is forbidden by " + rule->describe() +
+                                  "; the program is not run, whatever it says");
+        }
+      }
+    }
+  }
+}
+
 void verify_program(const compiler::Program& program, const EventFormats& live, const catalogue::Catalogue& local,
-                    const std::string& release) {
+                    const std::string& release, const catalogue::SitePolicy* site) {
+  if (site != nullptr) verify_site_policy(program, local, *site);
   for (const compiler::EventUse& event : program.events) {
     const std::string name = event_name(event);
     const catalogue::Event* known = local.find_event(event.provider, event.name);

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "probity/catalogue/site_policy.hpp"
 #include "passes/passes.hpp"
 
 namespace probity::compiler::passes {
@@ -96,11 +97,61 @@ void check_hazards(Context& context) {
   }
 }
 
+const catalogue::Field* find_field(const Context& context, const catalogue::Event& event, const std::string& name) {
+  if (const auto* field = event.find_field(name)) return field;
+  for (const auto& common : context.catalogue.common_fields) {
+    if (common.layout.name == name) return &common;
+  }
+  return nullptr;
+}
+
+// The site policy's field rules and minimum stability; its probe rules were
+// applied by probe expansion, which makes forbidden probes unreachable.
+void check_site_policy(Context& context) {
+  const catalogue::SitePolicy* site = context.compile_options.site_policy;
+  if (site == nullptr) return;
+  std::set<std::string> reported;
+  for (std::size_t index = 0; index < context.clauses.size(); ++index) {
+    const ClauseInfo& info = context.clauses[index];
+    for (const StabilityUse& use : info.uses) {
+      if (use.probe_description || use.element.starts_with("field ")) continue;
+      if (auto rule = site->below_minimum(use.attributes); rule && reported.insert(use.element).second) {
+        context.diagnostics.error("D_STABILITY", use.span,
+                                  use.element + " is " + to_string(use.attributes) + ", below the minimum of " +
+                                      rule->describe(),
+                                  "no option lowers the site's minimum stability");
+      }
+    }
+    for (const std::string& slot : info.field_slots) {
+      for (std::size_t e = 0; e < info.events.size(); ++e) {
+        const catalogue::Event& event = *info.events[e];
+        const catalogue::Field* field = find_field(context, event, slot);
+        if (field == nullptr) continue;
+        const std::string element = event.provider + ":" + event.name + "." + field->layout.name;
+        auto rule = site->forbids_field(event, *field);
+        if (!rule || !reported.insert(element).second) continue;
+        // Point at the first use of the field in the clause.
+        Span span = info.event_spans[e];
+        for (const StabilityUse& use : info.uses) {
+          if (use.element == "field " + element) {
+            span = use.span;
+            break;
+          }
+        }
+        context.diagnostics.error("D_PROBE_FORBIDDEN", span,
+                                  "field " + element + " is forbidden by " + rule->describe(),
+                                  "no option enables a field the site policy forbids; ask the site's administrators");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void enforce_policy(Context& context) {
   check_stability(context);
   check_hazards(context);
+  check_site_policy(context);
 }
 
 }  // namespace probity::compiler::passes

@@ -10,6 +10,7 @@
 // a warning and the -x amin value that would include them), so a glob never
 // makes a program depend on an obsolete or undocumented probe by accident.
 #include <algorithm>
+#include <optional>
 #include <array>
 #include <set>
 #include <tuple>
@@ -17,6 +18,7 @@
 
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/probe_pattern.hpp"
+#include "probity/catalogue/site_policy.hpp"
 #include "passes/passes.hpp"
 
 namespace probity::compiler::passes {
@@ -142,6 +144,13 @@ void report_forbidden(Context& context, const ast::ProbeDescription& description
   if (!event.hazard.reference.empty()) diagnostic.notes.push_back("see " + event.hazard.reference);
 }
 
+void report_site_forbidden(Context& context, const ast::ProbeDescription& description, const Event& event,
+                           const catalogue::PolicyRule& rule) {
+  context.diagnostics.error("D_PROBE_FORBIDDEN", description.span,
+                            "probe " + full_name(event) + " is forbidden by " + rule.describe(),
+                            "no option enables a probe the site policy forbids; ask the site's administrators");
+}
+
 bool allowed(const Policy& policy, Hazard hazard) {
   switch (hazard) {
     case Hazard::None: return true;
@@ -191,6 +200,9 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
   std::vector<const Event*> skipped_hot;
   std::vector<const Event*> skipped_sensitive;
   std::vector<const Event*> skipped_unstable;
+  std::vector<const Event*> skipped_by_site;
+  std::optional<catalogue::PolicyRule> first_site_rule;
+  const catalogue::SitePolicy* site = context.compile_options.site_policy;
   stability::Attributes lowest_skipped = stability::Attributes::maximum();
   std::size_t kept = 0;
   for (const Event* event : matched) {
@@ -198,6 +210,14 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
     if (hazard == Hazard::Forbidden) {
       if (named) report_forbidden(context, description, *event);
       continue;
+    }
+    if (site != nullptr) {
+      if (auto rule = site->forbids_event(*event, probe_attributes(context.catalogue, *event))) {
+        if (named) report_site_forbidden(context, description, *event, *rule);
+        skipped_by_site.push_back(event);
+        if (!first_site_rule) first_site_rule = std::move(rule);
+        continue;
+      }
     }
     if (!named && !allowed(context.policy, hazard)) {
       (hazard == Hazard::Hot ? skipped_hot : skipped_sensitive).push_back(event);
@@ -225,7 +245,25 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
         "add -x allow=" + std::string(option) + " to trace them too");
     diagnostic.notes.push_back(full_name(*skipped.front()) + ": " + skipped.front()->hazard.reason);
   };
+  if (!named && kept == 0 && !skipped_by_site.empty() && skipped_hot.empty() && skipped_sensitive.empty() &&
+      skipped_unstable.empty()) {
+    auto& diagnostic = context.diagnostics.error(
+        "D_PROBE_FORBIDDEN", description.span,
+        description.text + " matches only probes the site policy forbids: " + list(skipped_by_site),
+        "no option enables a probe the site policy forbids; ask the site's administrators");
+    diagnostic.notes.push_back(full_name(*skipped_by_site.front()) + " is forbidden by " + first_site_rule->describe());
+    return;
+  }
+  if (!skipped_by_site.empty() && !named) {
+    auto& diagnostic = context.diagnostics.warning(
+        "D_PROBE_FORBIDDEN", description.span,
+        description.text + " leaves out " + std::to_string(skipped_by_site.size()) + " probe" +
+            (skipped_by_site.size() == 1 ? "" : "s") + " the site policy forbids: " + list(skipped_by_site),
+        "no option enables them");
+    diagnostic.notes.push_back(full_name(*skipped_by_site.front()) + " is forbidden by " + first_site_rule->describe());
+  }
   if (!named && kept == 0 && skipped_hot.empty() && skipped_sensitive.empty() && skipped_unstable.empty()) {
+    if (!skipped_by_site.empty()) return;
     // Everything it matched is forbidden: a clause that could never fire is
     // an error, not a silently empty trace.
     context.diagnostics.error("D_PROBE_FORBIDDEN", description.span,

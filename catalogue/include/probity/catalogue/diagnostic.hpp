@@ -34,4 +34,10 @@ class CatalogueError : public std::runtime_error {
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
+// Up to `limit` names whose keys are plausible typos of `word`, closest
+// first: `keys[i]` is what `names[i]` is compared by (an event name alone
+// when the user typed no provider, "provider:event" otherwise).
+std::vector<std::string> closest_matches(std::string_view word, std::vector<std::string> keys,
+                                         std::vector<std::string> names, std::size_t limit);
+
 }  // namespace probity::catalogue

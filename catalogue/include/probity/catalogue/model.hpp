@@ -220,6 +220,16 @@ struct RetiredField {
   friend bool operator==(const RetiredField&, const RetiredField&) = default;
 };
 
+// What a vendor overlay says of an event on one release (overlay.hpp).
+enum class Support : std::uint8_t { Unstated, Supported, Unsupported };
+std::string_view to_string(Support support);
+
+struct VendorSupport {
+  Support state = Support::Unstated;
+  std::string vendor;  // "debian"
+  std::string note;    // the overlay's reason, when it gives one
+};
+
 struct Event {
   std::string provider;
   std::string name;
@@ -232,6 +242,7 @@ struct Event {
   std::vector<Field> fields;          // common_* excluded
   std::vector<std::string> releases;  // every catalogued release that has this event
   std::vector<RetiredField> retired_fields;
+  VendorSupport support;              // set by vendor overlays at run time, never stored in the index
 
   const Field* find_field(std::string_view field_name) const;
 };
@@ -254,6 +265,7 @@ struct Catalogue {
   std::string source;
   std::vector<Field> common_fields;
   std::vector<Provider> providers;  // sorted by name
+  std::vector<std::string> overlays;  // vendor overlay files applied at run time, in order
 
   const Provider* find_provider(std::string_view name) const;
   const Event* find_event(std::string_view provider, std::string_view name) const;

@@ -17,6 +17,10 @@
 #include "probity/compiler/source.hpp"
 #include "probity/stability.hpp"
 
+namespace probity::catalogue {
+struct SitePolicy;  // probity/catalogue/site_policy.hpp
+}  // namespace probity::catalogue
+
 namespace probity::compiler {
 
 struct CompileOptions {
@@ -24,6 +28,9 @@ struct CompileOptions {
   std::vector<std::pair<std::string, std::string>> options;
   std::vector<std::string> macro_arguments;  // $1, $2, ... from the command line
   std::string catalogue_hash;                // recorded in the Program
+  // The site policy (/etc/probity/policy.yaml): what it forbids is
+  // unreachable, like a forbidden probe, whatever the options say.
+  const catalogue::SitePolicy* site_policy = nullptr;
 };
 
 struct CompileResult {

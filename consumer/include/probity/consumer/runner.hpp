@@ -11,7 +11,10 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
+#include "probity/catalogue/overlay.hpp"
+#include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/program.hpp"
 
 namespace probity::consumer {
@@ -28,6 +31,8 @@ struct RunOptions {
   std::optional<pid_t> target_pid;        // -p PID: $target, and the run ends when it exits
   std::optional<std::string> command;     // -c CMD: its words exec'd once tracing is on; $target
   OutputKind format = OutputKind::Text;   // -f
+  std::vector<catalogue::Overlay> overlays;  // vendor overlays applied to the local catalogue
+  std::optional<catalogue::SitePolicy> site_policy;  // checked again before anything is enabled
 };
 
 // Returns the exit status: exit()'s argument, 0 when ended by a signal or the

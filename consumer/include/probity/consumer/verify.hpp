@@ -8,6 +8,7 @@
 #include <string>
 
 #include "probity/catalogue/model.hpp"
+#include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/program.hpp"
 #include "probity/consumer/event_formats.hpp"
 
@@ -26,7 +27,11 @@ class VerificationError : public std::runtime_error {
 // kernel in messages.
 void verify_events_exist(const compiler::Program& program, const std::filesystem::path& tracing,
                          const std::string& release);
+// With `site`, every event and every field the program reads is also held to
+// the site policy in force now, whatever the program was compiled with.
 void verify_program(const compiler::Program& program, const EventFormats& live, const catalogue::Catalogue& local,
-                    const std::string& release);
+                    const std::string& release, const catalogue::SitePolicy* site = nullptr);
+void verify_site_policy(const compiler::Program& program, const catalogue::Catalogue& local,
+                        const catalogue::SitePolicy& site);
 
 }  // namespace probity::consumer

@@ -1,0 +1,80 @@
+// The reference manual, generated from the catalogue index so that it cannot
+// drift from what the compiler enforces, plus the hand-written guide
+// (docs/manual/*.md, embedded at build time). One Markdown model (CommonMark
+// with GFM tables) is rendered three ways: Markdown files, man pages and a
+// static HTML site with offline search (both through libcmark-gfm).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probity/catalogue/index.hpp"
+
+namespace probity::manual {
+
+// One probe as the HTML search index and the manual's index page list it.
+struct SearchEntry {
+  std::string probe;      // "sched:sched_switch"
+  std::string summary;    // the first sentence of its description
+  std::string stability;  // "Stable/Stable/Common"
+  std::string hazard;     // "", "hot", "sensitive"
+  std::string anchor;     // fragment on its page: "sched_switch"
+};
+
+// One page of the manual.
+struct Page {
+  std::string path;         // output path without extension: "reference/sched", "guide/getting-started"
+  std::string title;        // "sched: the process scheduler"
+  std::string markdown;     // CommonMark + GFM tables
+  std::string man_name;     // "probity-sched", "probity", "probity-language"
+  int man_section = 7;      // 1, 5 or 7
+  std::vector<SearchEntry> entries;  // the probes this page documents
+};
+
+struct Manual {
+  std::vector<Page> pages;  // the reference pages (one per provider, an index, stats) and the guide
+};
+
+// The pages generated from the catalogue have paths under this directory;
+// every other page is the hand-written guide (its path is the source file's
+// path under docs/manual/, without ".md").
+inline constexpr std::string_view reference_directory = "reference";
+bool is_reference_page(const Page& page);
+
+// The whole manual from every release in `index`. Each probe is described as
+// the newest catalogued release that has it describes it, so the result does
+// not depend on the machine it is built on; availability and layout changes
+// span every catalogued release.
+Manual build_manual(const catalogue::Index& index);
+
+// Writes <dir>/<page.path>.md for every page.
+void write_markdown(const Manual& manual, const std::filesystem::path& dir);
+// Writes <dir>/man<section>/<man_name>.<section> for every page that has a man_name.
+void write_man(const Manual& manual, const std::filesystem::path& dir);
+// Writes <dir>/index.html, one .html per page, search.js and search-index.js;
+// works from file:// without a network.
+void write_html(const Manual& manual, const std::filesystem::path& dir);
+
+// One page as a man page (roff, with its .TH header); what write_man writes.
+std::string man_page(const Page& page);
+
+// `probity man PROBE`: one probe's entry for a terminal (plain text, wrapped
+// to `width` columns). PROBE is any spelling of one probe the compiler
+// accepts ("sched:sched_switch", "sched:::sched_switch",
+// "tracepoint:sched:sched_switch", or an event name alone when only one
+// provider has it). The entry describes the probe as `release` does (as the
+// newest release that has it when `release` is empty or lacks it). Throws
+// std::invalid_argument naming the probe when no catalogued release has it,
+// with close names as suggestions, or when PROBE names several probes.
+std::string terminal_entry(const catalogue::Index& index, std::string_view probe, int width = 80,
+                           const std::string& release = {});
+
+// The example program a probe's entry shows: a D program that compiles
+// against `catalogue` (the catalogue `event` comes from) with no option on the
+// command line, using the event's most stable field (with the #pragma options
+// its stability or hazard needs). "" for a forbidden probe.
+std::string example_program(const catalogue::Event& event);
+
+}  // namespace probity::manual

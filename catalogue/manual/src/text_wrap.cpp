@@ -1,0 +1,34 @@
+#include "text_wrap.hpp"
+
+namespace probity::manual::detail {
+
+std::string wrap(std::string_view text, const std::string& first, const std::string& continuation, std::size_t width) {
+  std::string result;
+  std::string line = first;
+  std::size_t prefix = first.size();
+  bool line_has_words = false;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t blank = text.find_first_of(" \t\n", start);
+    const std::size_t end = blank == std::string_view::npos ? text.size() : blank;
+    const std::string_view word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (line_has_words && line.size() + 1 + word.size() > width) {
+      result += line + '\n';
+      line = continuation;
+      prefix = continuation.size();
+      line_has_words = false;
+    }
+    if (line_has_words) line += ' ';
+    line += word;
+    line_has_words = true;
+  }
+  if (line_has_words || prefix > 0 || result.empty()) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    result += line + '\n';
+  }
+  return result;
+}
+
+}  // namespace probity::manual::detail

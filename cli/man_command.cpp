@@ -1,0 +1,97 @@
+#include "man_command.hpp"
+
+#include <cstdlib>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+
+#include "cli_error.hpp"
+#include "index_location.hpp"
+#include "probity/catalogue/index.hpp"
+#include "probity/manual/manual.hpp"
+#include "release_choice.hpp"
+
+namespace probity::cli {
+namespace {
+
+constexpr int default_width = 80;
+
+// $COLUMNS when it is a plausible width, else 80.
+int terminal_width() {
+  const char* columns = std::getenv("COLUMNS");
+  if (columns == nullptr || *columns == '\0') return default_width;
+  char* end = nullptr;
+  const long width = std::strtol(columns, &end, 10);
+  if (*end != '\0' || width < 20 || width > 1000) return default_width;
+  return static_cast<int>(width);
+}
+
+}  // namespace
+
+std::string man_usage() {
+  return "usage: probity man PROBE [--kernel RELEASE] [--index FILE]\n"
+         "\n"
+         "Prints the probe's entry of the reference manual: its description, its\n"
+         "stability in DTrace's shape with where each component comes from, its hazard,\n"
+         "the catalogued releases that have it (built in or from a module), every field\n"
+         "as a C declaration with its stability and meaning, the fields that changed or\n"
+         "disappeared from one release to the next, and an example program.\n"
+         "\n"
+         "  PROBE              one probe: sched:sched_switch, sched:::sched_switch,\n"
+         "                     tracepoint:sched:sched_switch, or sched_switch when only\n"
+         "                     one provider has an event of that name\n"
+         "  --kernel RELEASE   describe the probe as that catalogued release does (exact\n"
+         "                     or a unique prefix such as 6.1); default: the running\n"
+         "                     kernel's release when catalogued, else the newest release\n"
+         "                     that has the probe\n"
+         "  --index FILE       the catalogue index to read (see probity --help)\n"
+         "\n"
+         "It reads only the catalogue index: no root, no tracefs. Text is wrapped to\n"
+         "$COLUMNS columns (80 when unset). probity manual writes the whole manual.\n"
+         "Exit status: 0 success, 1 unknown probe, 2 bad command line.\n";
+}
+
+int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
+  std::optional<std::string> index_option;
+  std::optional<std::string> kernel;
+  std::optional<std::string> probe;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    const auto value = [&](const std::string& name) -> std::string {
+      if (argument.starts_with(name + "=")) return argument.substr(name.size() + 1);
+      if (i + 1 >= arguments.size()) throw UsageError(name + " needs a value (probity man --help)");
+      return arguments[++i];
+    };
+    if (argument == "--help" || argument == "-h") {
+      out << man_usage();
+      return 0;
+    }
+    if (argument == "--index" || argument.starts_with("--index=")) {
+      index_option = value("--index");
+    } else if (argument == "--kernel" || argument.starts_with("--kernel=")) {
+      kernel = value("--kernel");
+    } else if (argument.starts_with("-") && argument.size() > 1) {
+      throw UsageError("unknown option \"" + argument + "\" for probity man; see probity man --help");
+    } else if (probe) {
+      throw UsageError("probity man takes one probe (\"" + *probe + "\" and \"" + argument + "\" given)");
+    } else {
+      probe = argument;
+    }
+  }
+  if (!probe) throw UsageError("probity man needs a probe: probity man sched:sched_switch");
+  const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
+  std::string release;
+  if (kernel) {
+    release = choose_release(index, kernel, running_release()).release;
+  } else if (const std::string running = running_release(); index.has_release(running)) {
+    release = running;
+  }
+  try {
+    out << manual::terminal_entry(index, *probe, terminal_width(), release);
+  } catch (const std::invalid_argument& unknown) {
+    throw CliError(unknown.what());
+  }
+  return 0;
+}
+
+}  // namespace probity::cli

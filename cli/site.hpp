@@ -1,0 +1,50 @@
+// What the vendor and the site add to the catalogue: the vendor overlays in
+// force, the site policy, signatures, and the privilege a trace needs.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probity/catalogue/diagnostic.hpp"
+#include "probity/catalogue/model.hpp"
+#include "probity/catalogue/overlay.hpp"
+#include "probity/catalogue/site_policy.hpp"
+
+namespace probity::cli {
+
+struct SiteOptions {
+  std::optional<std::string> catalogue_dir;  // --catalogue DIR: overlays from DIR/vendors/<vendor>/
+  std::vector<std::string> overlay_files;    // --overlay FILE (repeatable): exactly these overlays
+};
+
+struct Site {
+  std::optional<catalogue::SitePolicy> policy;
+  std::vector<catalogue::Overlay> overlays;  // every candidate; each applies to the releases it names
+};
+
+// The policy in force ($PROBITY_POLICY or /etc/probity/policy.yaml), then the
+// overlays: --overlay files, else those of the vendor /etc/os-release names
+// ($PROBITY_OS_RELEASE overrides the file) under --catalogue DIR/vendors, else
+// vendors/ beside `index` (the source tree's for the build tree's index). Under require_signatures every overlay's
+// signature is checked. Throws CliError or CatalogueError naming the file.
+Site load_site(const SiteOptions& options, const std::filesystem::path& index);
+
+// Applies the overlays that match catalogue.release; returns the notice
+// naming them ("" when none applies).
+std::string apply_overlays(catalogue::Catalogue& catalogue, const Site& site,
+                           std::vector<catalogue::Diagnostic>* notes = nullptr);
+
+// Under require_signatures: throws CliError unless `file` is signed by a
+// trusted key ($PROBITY_KEYS or /etc/probity/keys).
+void require_signature(const Site& site, const std::filesystem::path& file);
+
+// Throws CliError (one line) when this process may not trace: not root and
+// no write access to tracefs.
+void require_tracing_privilege();
+
+// For --help: where overlays, the policy and keys are looked for.
+std::string site_lookup_description();
+
+}  // namespace probity::cli
