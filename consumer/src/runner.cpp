@@ -66,6 +66,12 @@ std::int64_t clock_ns(clockid_t clock) {
   return now.tv_sec * 1'000'000'000LL + now.tv_nsec;
 }
 
+// DTrace's default bufsize. The kernel's own default (1.4 MiB per CPU here)
+// overflows within a few milliseconds under a system-call storm: with 4 MiB a
+// reader paced at one round per 10 ms loses nothing on this machine's
+// unthrottled getppid() storm (bench/RESULTS-peers.md).
+constexpr std::size_t default_buffer_size = 4 * 1024 * 1024;
+
 // "16m", "512k", "4096" in bytes.
 std::size_t parse_size(const std::string& text, std::size_t fallback) {
   if (text.empty()) return fallback;
@@ -210,7 +216,7 @@ class Run {
     }
 
     TracingSession session({.tracing = tracing,
-                            .buffer_size_kb = parse_size(option_value("bufsize"), 0) / 1024,
+                            .buffer_size_kb = parse_size(option_value("bufsize"), default_buffer_size) / 1024,
                             .events = specs});
     auto reader = std::make_unique<RingReader>(session, formats, RingReaderOptions{});
     StopSignals signals;
