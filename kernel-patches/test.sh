@@ -35,19 +35,10 @@ begin() { say "$1"; phase_start=$SECONDS; }
 finish() { seconds[$1]=$((SECONDS - phase_start)); }
 
 # ---------------------------------------------------------------- packages
-packages=(linux-source-6.12 bc libelf-dev libssl-dev flex bison cpio busybox-static
-          qemu-system-x86 kmod cmake g++ pkg-config libtraceevent-dev
-          libtracefs-dev libyaml-cpp-dev liblzma-dev)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
-done
-python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
-if ((${#missing[@]})); then
-  [[ $(id -u) == 0 ]] || die "missing packages (run as root to install them): ${missing[*]}"
-  say "installing ${missing[*]}"
-  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
-fi
+kernel_packages=(linux-source-6.12 bc libelf-dev libssl-dev flex bison cpio busybox-static
+                 qemu-system-x86 kmod)
+python3 -c 'import yaml' 2>/dev/null || kernel_packages+=(python3-yaml)
+"$repo/scripts/install-deps.sh" "${kernel_packages[@]}" || die "cannot install the packages it needs"
 [[ -f $tarball ]] || die "$tarball is missing after installing linux-source-6.12"
 source_version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 
