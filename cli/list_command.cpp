@@ -175,7 +175,11 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
   if (event.documented && !event.description.empty()) {
     out << wrapped(event.description, 1);
   } else {
-    out << "\tUndocumented: the catalogue does not describe this event, so it is Private/Private/Unknown.\n";
+    const bool declared = std::find(event.stability.sources.begin(), event.stability.sources.end(),
+                                    catalogue::AttributeSource::Kernel) != event.stability.sources.end();
+    out << (declared ? "\tUndocumented: the catalogue does not describe this event; its stability below is what "
+                       "the kernel declares.\n"
+                     : "\tUndocumented: the catalogue does not describe this event, so it is Private/Private/Unknown.\n");
   }
   if (!event.module.empty()) out << "\tDefined by module " << event.module << ".\n";
   out << "\n";

@@ -42,6 +42,10 @@ std::string field_description(const Field& field) {
 
 std::string event_description(const Event& event) {
   if (event.documented && !event.description.empty()) return event.description;
+  const auto& sources = event.stability.sources;
+  if (std::find(sources.begin(), sources.end(), catalogue::AttributeSource::Kernel) != sources.end()) {
+    return "Undocumented: the catalogue does not describe this event; its stability is what the kernel declares.";
+  }
   return "Undocumented: the catalogue does not describe this event, so it is Private/Private/Unknown and a "
          "program needs -x amin=Private to use it.";
 }
