@@ -102,17 +102,6 @@ const char* spelling_of(AssignOp op) {
   return "?";
 }
 
-std::string variable_name(VariableScope scope, const std::string& name) {
-  switch (scope) {
-    case VariableScope::Global: return name;
-    case VariableScope::Thread: return "self->" + name;
-    case VariableScope::Clause: return "this->" + name;
-    case VariableScope::Scratch: return "$" + name;
-    case VariableScope::Map: return "@" + name;
-  }
-  return name;
-}
-
 class Dumper {
  public:
   std::string take() { return std::move(out_); }
@@ -194,7 +183,7 @@ class Dumper {
   void node(int depth, const FieldAccess& node) {
     line(depth, "field " + node.field + (node.dot_spelling ? " (args.)" : ""));
   }
-  void node(int depth, const Variable& node) { line(depth, "variable " + variable_name(node.scope, node.name)); }
+  void node(int depth, const Variable& node) { line(depth, "variable " + spelling(node.scope, node.name)); }
   void node(int depth, const MacroArgument& node) { line(depth, "macro $" + node.name); }
   void node(int depth, const AggregationRef& node) { line(depth, "aggregation @" + node.name); }
   void node(int depth, const Index& node) {
@@ -249,5 +238,16 @@ std::string dump(const Program& program) {
 std::string_view spelling(UnaryOp op) { return spelling_of(op); }
 std::string_view spelling(BinaryOp op) { return spelling_of(op); }
 std::string_view spelling(AssignOp op) { return spelling_of(op); }
+
+std::string spelling(VariableScope scope, const std::string& name) {
+  switch (scope) {
+    case VariableScope::Global: return name;
+    case VariableScope::Thread: return "self->" + name;
+    case VariableScope::Clause: return "this->" + name;
+    case VariableScope::Scratch: return "$" + name;
+    case VariableScope::Map: return "@" + name;
+  }
+  return name;
+}
 
 }  // namespace probity::compiler::ast

@@ -30,15 +30,10 @@ std::string a_type(const ValueType& type) {
 
 using ast::Expr;
 
+// The program's scopes are the parser's, in the same order (see the cast of
+// declarations below).
 std::string display_name(VariableScope scope, const std::string& name) {
-  switch (scope) {
-    case VariableScope::Global: return name;
-    case VariableScope::Thread: return "self->" + name;
-    case VariableScope::Clause: return "this->" + name;
-    case VariableScope::Scratch: return "$" + name;
-    case VariableScope::Map: return "@" + name;
-  }
-  return name;
+  return ast::spelling(static_cast<ast::VariableScope>(scope), name);
 }
 
 std::string aggregation_display(const std::string& name) { return "@" + name; }

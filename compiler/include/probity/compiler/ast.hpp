@@ -238,6 +238,8 @@ struct Program {
 std::string_view spelling(UnaryOp op);
 std::string_view spelling(BinaryOp op);
 std::string_view spelling(AssignOp op);
+// How a variable is written in D: "x", "self->x", "this->x", "$x", "@x".
+std::string spelling(VariableScope scope, const std::string& name);
 
 // An indented S-expression-like dump of the tree, one node a line, for
 // tests and `probity -x dump=ast`.
