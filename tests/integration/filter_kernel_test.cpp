@@ -27,6 +27,7 @@
 
 #include "passes/passes.hpp"
 #include "probity/catalogue/index.hpp"
+#include "support/typed_ast.hpp"
 
 namespace probity::compiler {
 namespace {
@@ -87,42 +88,7 @@ std::optional<catalogue::Catalogue> running_kernel_catalogue() {
   return index.load(names.release);
 }
 
-constexpr Span span{};
-
-ast::ExprPtr integer(std::uint64_t value, bool is_unsigned = false) {
-  ast::ExprPtr expr = ast::make_expr(ast::IntegerLiteral{value, is_unsigned, std::to_string(value)}, span);
-  expr->resolved.type = is_unsigned ? ValueType::uint64() : ValueType::int64();
-  return expr;
-}
-ast::ExprPtr negative(std::uint64_t value) {
-  ast::ExprPtr expr = ast::make_expr(ast::Unary{ast::UnaryOp::Negate, integer(value)}, span);
-  expr->resolved.type = ValueType::int64();
-  return expr;
-}
-ast::ExprPtr string(std::string value) {
-  ast::ExprPtr expr = ast::make_expr(ast::StringLiteral{std::move(value)}, span);
-  expr->resolved.type = ValueType::string();
-  return expr;
-}
-ast::ExprPtr binary(ast::BinaryOp op, ast::ExprPtr left, ast::ExprPtr right) {
-  ast::ExprPtr expr = ast::make_expr(ast::Binary{op, std::move(left), std::move(right)}, span);
-  expr->resolved.type = ValueType::int64();
-  return expr;
-}
-ast::ExprPtr logical_not(ast::ExprPtr operand) {
-  ast::ExprPtr expr = ast::make_expr(ast::Unary{ast::UnaryOp::LogicalNot, std::move(operand)}, span);
-  expr->resolved.type = ValueType::integer(4, true);
-  return expr;
-}
-ast::ExprPtr builtin(Builtin which, ValueType type) {
-  ast::ExprPtr expr = ast::make_expr(ast::Identifier{"builtin"}, span);
-  expr->resolved.builtin = static_cast<std::int32_t>(which);
-  expr->resolved.type = type;
-  return expr;
-}
-ast::ExprPtr tid() { return builtin(Builtin::Tid, ValueType::int64()); }
-ast::ExprPtr cpu() { return builtin(Builtin::Cpu, ValueType::integer(4, false)); }
-ast::ExprPtr execname() { return builtin(Builtin::Execname, ValueType::string()); }
+using namespace test_support::typed_ast;
 
 using Op = ast::BinaryOp;
 
