@@ -75,7 +75,8 @@ Aggregations::Aggregations(const compiler::Program& program)
     : program_(program),
       entries_(program.aggregations.size()),
       normals_(program.aggregations.size(), 1),
-      log_linear_(program.aggregations.size()) {
+      log_linear_(program.aggregations.size()),
+      last_used_(program.aggregations.size(), nullptr) {
   for (std::size_t a = 0; a < program.aggregations.size(); ++a) {
     if (program.aggregations[a].function == AggregatingFunction::Llquantize) {
       log_linear_[a].emplace(program.aggregations[a].parameters);
@@ -102,15 +103,21 @@ static std::size_t bucket_count(const compiler::Aggregation& description, const 
 
 void Aggregations::aggregate(std::uint32_t aggregation, const Key& key, std::int64_t value) {
   const compiler::Aggregation& description = program_.aggregations[aggregation];
-  auto& entries = entries_[aggregation];
-  auto found = entries.find(key);
-  if (found == entries.end()) {
-    found = entries.try_emplace(key).first;
-    found->second.key = key;
-    found->second.state.buckets.assign(bucket_count(description, log_linear(aggregation)), 0);
+  // Consecutive records often share a key (one busy process): comparing with
+  // the last entry's key is cheaper than hashing.
+  AggregationEntry* entry = last_used_[aggregation];
+  if (entry == nullptr || entry->key != key) {
+    auto& entries = entries_[aggregation];
+    auto found = entries.find(key);
+    if (found == entries.end()) {
+      found = entries.try_emplace(key).first;
+      found->second.key = key;
+      found->second.state.buckets.assign(bucket_count(description, log_linear(aggregation)), 0);
+    }
+    entry = &found->second;
+    last_used_[aggregation] = entry;
   }
-  AggregationEntry& entry = found->second;
-  AggregationState& state = entry.state;
+  AggregationState& state = entry->state;
   ++state.count;
   switch (description.function) {
     case AggregatingFunction::Count: break;
@@ -144,6 +151,7 @@ void Aggregations::clear(std::uint32_t aggregation) {
 }
 
 void Aggregations::trunc(std::uint32_t aggregation, std::optional<std::int64_t> keep) {
+  last_used_[aggregation] = nullptr;
   if (!keep || *keep == 0) {
     entries_[aggregation].clear();
     return;

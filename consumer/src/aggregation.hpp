@@ -79,6 +79,7 @@ class Aggregations {
   std::vector<std::unordered_map<Key, AggregationEntry, KeyHash>> entries_;
   std::vector<std::int64_t> normals_;
   std::vector<std::optional<LogLinear>> log_linear_;
+  std::vector<AggregationEntry*> last_used_;  // reset whenever entries are removed
 };
 
 }  // namespace probity::consumer

@@ -18,6 +18,7 @@ EventLayout::EventLayout(std::string system, std::string name, tep_event* event)
   for (const tep_format_field* list : {event->format.common_fields, event->format.fields}) {
     for (const tep_format_field* f = list; f != nullptr; f = f->next) fields_.emplace(f->name, f);
   }
+  common_pid_ = &field("common_pid");
 }
 
 const tep_format_field* EventLayout::find_field(std::string_view field) const {

@@ -93,7 +93,7 @@ bool Interpreter::execute(const std::vector<Statement>& statements) {
         // One key reused for every record: no allocation per event.
         Key& key = aggregation_key_;
         key.resize(statement.keys.size());
-        for (std::size_t k = 0; k < statement.keys.size(); ++k) key[k] = evaluate(statement.keys[k]);
+        for (std::size_t k = 0; k < statement.keys.size(); ++k) evaluate_into(statement.keys[k], key[k]);
         const std::int64_t value = statement.arguments.empty() ? 1 : integer(statement.arguments.front());
         if (speculating_ == 0) aggregations_.aggregate(statement.aggregation, key, value);
         break;
@@ -124,6 +124,19 @@ void Interpreter::emit(const std::string& text) {
 Value Interpreter::limit(std::string text) const {
   if (text.size() > settings_.strsize) text.resize(settings_.strsize);
   return Value::of(std::move(text));
+}
+
+void Interpreter::evaluate_into(std::uint32_t index, Value& into) {
+  const Node& node = clause_->nodes[index];
+  // The commonest aggregation key, copied straight into the key's buffer.
+  if (node.op == Op::Builtin && static_cast<Builtin>(node.symbol) == Builtin::Execname) {
+    const std::string& comm = thread().comm;
+    into.is_string = true;
+    into.integer = 0;
+    into.text.assign(comm, 0, std::min(comm.size(), settings_.strsize));
+    return;
+  }
+  into = evaluate(index);
 }
 
 Key Interpreter::keys(const Node& node, std::size_t count) {
@@ -270,7 +283,10 @@ Value Interpreter::builtin(Builtin which) {
     case Builtin::Ppid: return Value::of(thread().ppid);
     case Builtin::Uid: return Value::of(thread().uid);
     case Builtin::Gid: return Value::of(thread().gid);
-    case Builtin::Execname: return limit(thread().comm);
+    case Builtin::Execname: {
+      const std::string& comm = thread().comm;
+      return Value::of(comm.substr(0, std::min(comm.size(), settings_.strsize)));
+    }
     case Builtin::Cpu: return Value::of(firing.cpu);
     case Builtin::Timestamp: return Value::of(static_cast<std::int64_t>(firing.timestamp));
     case Builtin::Walltimestamp:

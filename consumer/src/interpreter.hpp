@@ -77,7 +77,10 @@ class Interpreter {
   // Call once per record before its clauses (this-> variables are per firing).
   void begin_firing() { variables_.begin_event(); }
   // Call once per batch of records: the time cached process facts age by.
-  void set_batch_time(std::chrono::steady_clock::time_point now) { processes_.set_now(now); }
+  void set_batch_time(std::chrono::steady_clock::time_point now) {
+    processes_.set_now(now);
+    last_thread_ = nullptr;
+  }
 
   std::string& output() { return output_; }
   std::optional<int> exit_status() const { return exit_status_; }
@@ -98,6 +101,8 @@ class Interpreter {
 
   bool execute(const std::vector<compiler::Statement>& statements);
   Value evaluate(std::uint32_t node);
+  // evaluate(node) into an existing value, reusing its string buffer.
+  void evaluate_into(std::uint32_t node, Value& into);
   std::int64_t integer(std::uint32_t node) { return evaluate(node).integer; }
   Value call(const compiler::Node& node);
   Value builtin(compiler::Builtin which);
@@ -109,7 +114,15 @@ class Interpreter {
   Value limit(std::string text) const;
   const std::vector<compiler::FormatPiece>& format(std::uint32_t string_id);
   void emit(const std::string& text);
-  const ThreadInfo& thread() { return processes_.thread(firing_->tid); }
+  // Consecutive records mostly come from one thread: within a batch its facts
+  // are looked up once.
+  const ThreadInfo& thread() {
+    if (last_thread_ == nullptr || last_tid_ != firing_->tid) {
+      last_thread_ = &processes_.thread(firing_->tid);
+      last_tid_ = firing_->tid;
+    }
+    return *last_thread_;
+  }
 
   const compiler::Program& program_;
   RuntimeSettings settings_;
@@ -121,6 +134,8 @@ class Interpreter {
   ProcessInfo processes_;
   std::map<std::uint32_t, std::vector<compiler::FormatPiece>> formats_;
   Key aggregation_key_;
+  const ThreadInfo* last_thread_ = nullptr;
+  pid_t last_tid_ = 0;
 
   std::string output_;
   std::optional<int> exit_status_;

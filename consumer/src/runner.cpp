@@ -20,6 +20,7 @@
 #include <sstream>
 #include <vector>
 
+#include "delivery_order.hpp"
 #include "interpreter.hpp"
 #include "json_output.hpp"
 #include "probity/catalogue/harvest.hpp"
@@ -71,6 +72,16 @@ std::int64_t clock_ns(clockid_t clock) {
 // reader paced at one round per 10 ms loses nothing on this machine's
 // unthrottled getppid() storm (bench/RESULTS-peers.md).
 constexpr std::size_t default_buffer_size = 4 * 1024 * 1024;
+
+// Each read takes a whole sub-buffer from the kernel: 64 KiB ones cost a
+// sixteenth of the reads (and of the kernel's per-read locking) of pages,
+// which under a storm of events is most of the reader's system time. A small
+// buffer keeps the kernel's page-sized ones, so that it still has many.
+std::size_t subbuffer_size_kb(std::size_t buffer_kb) {
+  constexpr std::size_t preferred_kb = 64;
+  constexpr std::size_t at_least = 16;  // sub-buffers per CPU
+  return buffer_kb >= preferred_kb * at_least ? preferred_kb : 0;
+}
 
 // "16m", "512k", "4096" in bytes.
 std::size_t parse_size(const std::string& text, std::size_t fallback) {
@@ -215,10 +226,13 @@ class Run {
       }
     }
 
+    const std::size_t buffer_kb = parse_size(option_value("bufsize"), default_buffer_size) / 1024;
     TracingSession session({.tracing = tracing,
-                            .buffer_size_kb = parse_size(option_value("bufsize"), default_buffer_size) / 1024,
+                            .buffer_size_kb = buffer_kb,
+                            .subbuffer_size_kb = subbuffer_size_kb(buffer_kb),
                             .events = specs});
-    auto reader = std::make_unique<RingReader>(session, formats, RingReaderOptions{});
+    auto reader =
+        std::make_unique<RingReader>(session, formats, RingReaderOptions{.ordered = needs_ordered_delivery(program_)});
     StopSignals signals;
     interpreter_ = std::make_unique<Interpreter>(program_, with_target, *format_, err_);
 
@@ -230,6 +244,7 @@ class Run {
     if (command && !interpreter_->exit_status()) command->release();
     bool target_gone = false;
     DropReporter drop_reporter;
+    auto drops_read_at = std::chrono::steady_clock::now();
     std::vector<int> wakeups{signals.fd()};
     if (target_exit.get() >= 0) wakeups.push_back(target_exit.get());
     for (const Tick& tick : ticks) wakeups.push_back(tick.timer.get());
@@ -247,7 +262,12 @@ class Run {
         }
       }
       flush();
-      report_drops(drop_reporter, *reader);
+      // The kernel's per-CPU stats are files to open and parse: a few times a
+      // second is prompt enough, and the final report below catches the rest.
+      if (const auto now = std::chrono::steady_clock::now(); now - drops_read_at >= 250ms) {
+        drops_read_at = now;
+        report_drops(drop_reporter, *reader);
+      }
       if (target_exit.get() >= 0 && poll_readable(target_exit.get())) target_gone = true;
     }
     session.stop();
@@ -384,12 +404,11 @@ class Run {
     if (interpreter_->exit_status()) return;
     const auto id = static_cast<std::size_t>(record.event->id());
     if (id >= by_event_.size()) return;
-    const tep_format_field& pid_field = record.event->field("common_pid");
     Firing firing;
     firing.record = &record;
     firing.cpu = record.cpu;
     firing.timestamp = record.timestamp;
-    firing.tid = static_cast<pid_t>(integer_field(record, pid_field));
+    firing.tid = static_cast<pid_t>(integer_field(record, record.event->common_pid()));
     firing.provider = record.event->system();
     firing.name = record.event->name();
     firing.probe_id = record.event->id();

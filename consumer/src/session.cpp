@@ -229,6 +229,11 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
     if (fs::exists(dir / "options" / "record-tgid")) {
       detail::try_write_tracefs_file(dir / "options" / "record-tgid", "1");
     }
+    // Before the buffer size: changing the sub-buffer size reallocates the buffer.
+    if (options.subbuffer_size_kb != 0 && fs::exists(dir / "buffer_subbuf_size_kb")) {
+      detail::write_tracefs_file(dir / "buffer_subbuf_size_kb", std::to_string(options.subbuffer_size_kb),
+                                 "set the sub-buffer size to " + std::to_string(options.subbuffer_size_kb) + " KiB");
+    }
     if (options.buffer_size_kb != 0) {
       detail::write_tracefs_file(dir / "buffer_size_kb", std::to_string(options.buffer_size_kb),
                                  "set the buffer size to " + std::to_string(options.buffer_size_kb) +

@@ -5,22 +5,40 @@ namespace probity::consumer {
 using compiler::VariableScope;
 
 Variables::Variables(const compiler::Program& program, std::size_t dynvarsize)
-    : program_(program), limit_(dynvarsize), values_(program.variables.size()) {}
-
-bool Variables::is_dynamic(std::uint32_t variable) const {
-  const compiler::Variable& declared = program_.variables[variable];
-  return declared.scope == VariableScope::Thread || !declared.key_types.empty();
+    : program_(program),
+      limit_(dynvarsize),
+      storage_(program.variables.size()),
+      scalars_(program.variables.size()),
+      by_thread_(program.variables.size()),
+      keyed_(program.variables.size()) {
+  for (std::uint32_t v = 0; v < program.variables.size(); ++v) {
+    const compiler::Variable& declared = program.variables[v];
+    if (!declared.key_types.empty()) {
+      storage_[v] = Storage::Keyed;
+    } else if (declared.scope == VariableScope::Thread) {
+      storage_[v] = Storage::ThreadScalar;
+    } else {
+      storage_[v] = Storage::Scalar;
+      scalars_[v] = zero(v);
+    }
+    if (declared.scope == VariableScope::Clause) per_event_.push_back(v);
+    if (declared.scope == VariableScope::Scratch) per_clause_.push_back(v);
+  }
 }
 
 Value Variables::zero(std::uint32_t variable) const {
   return program_.variables[variable].type.is_string() ? Value::of(std::string{}) : Value::of(0);
 }
 
-std::size_t Variables::footprint(const Key& key, const Value& value) {
-  // Roughly what DTrace's dynamic variable of this key and value occupies.
-  std::size_t bytes = 32 + 8 * key.size() + value.text.size();
+std::size_t Variables::key_bytes(const Key& key) {
+  std::size_t bytes = 8 * key.size();
   for (const Value& part : key) bytes += part.text.size();
   return bytes;
+}
+
+std::size_t Variables::footprint(std::size_t key_bytes, const Value& value) {
+  // Roughly what DTrace's dynamic variable of this key and value occupies.
+  return 32 + key_bytes + value.text.size();
 }
 
 static Key full_key(const compiler::Variable& declared, pid_t tid, const Key& key) {
@@ -33,25 +51,57 @@ static Key full_key(const compiler::Variable& declared, pid_t tid, const Key& ke
 }
 
 Value Variables::load(std::uint32_t variable, pid_t tid, const Key& key) const {
-  const auto& values = values_[variable];
+  switch (storage_[variable]) {
+    case Storage::Scalar: return scalars_[variable];
+    case Storage::ThreadScalar: {
+      const auto& values = by_thread_[variable];
+      const auto found = values.find(tid);
+      return found == values.end() ? zero(variable) : found->second;
+    }
+    case Storage::Keyed: break;
+  }
+  const auto& values = keyed_[variable];
   const auto found = values.find(full_key(program_.variables[variable], tid, key));
   return found == values.end() ? zero(variable) : found->second;
 }
 
 void Variables::store(std::uint32_t variable, pid_t tid, const Key& key, Value value) {
-  Key where = full_key(program_.variables[variable], tid, key);
-  auto& values = values_[variable];
-  if (!is_dynamic(variable)) {
-    values[where] = std::move(value);
+  if (storage_[variable] == Storage::Scalar) {
+    scalars_[variable] = std::move(value);
     return;
   }
+  // Dynamic variables: assigning zero deletes.
   if (value.is_zero()) {
     erase(variable, tid, key);
     return;
   }
+  store_dynamic(variable, tid, key, std::move(value));
+}
+
+void Variables::store_dynamic(std::uint32_t variable, pid_t tid, const Key& key, Value value) {
+  if (storage_[variable] == Storage::ThreadScalar) {
+    auto& values = by_thread_[variable];
+    const auto found = values.find(tid);
+    const std::size_t old_size = found == values.end() ? 0 : footprint(8, found->second);
+    const std::size_t new_size = footprint(8, value);
+    if (used_ - old_size + new_size > limit_) {
+      ++drops_;
+      return;
+    }
+    used_ = used_ - old_size + new_size;
+    if (found == values.end()) {
+      values.emplace(tid, std::move(value));
+    } else {
+      found->second = std::move(value);
+    }
+    return;
+  }
+  Key where = full_key(program_.variables[variable], tid, key);
+  auto& values = keyed_[variable];
   const auto found = values.find(where);
-  const std::size_t old_size = found == values.end() ? 0 : footprint(found->first, found->second);
-  const std::size_t new_size = footprint(where, value);
+  const std::size_t bytes = key_bytes(where);
+  const std::size_t old_size = found == values.end() ? 0 : footprint(bytes, found->second);
+  const std::size_t new_size = footprint(bytes, value);
   if (used_ - old_size + new_size > limit_) {
     ++drops_;
     return;
@@ -65,22 +115,38 @@ void Variables::store(std::uint32_t variable, pid_t tid, const Key& key, Value v
 }
 
 void Variables::erase(std::uint32_t variable, pid_t tid, const Key& key) {
-  auto& values = values_[variable];
+  switch (storage_[variable]) {
+    case Storage::Scalar: scalars_[variable] = zero(variable); return;
+    case Storage::ThreadScalar: {
+      auto& values = by_thread_[variable];
+      const auto found = values.find(tid);
+      if (found == values.end()) return;
+      used_ -= footprint(8, found->second);
+      values.erase(found);
+      return;
+    }
+    case Storage::Keyed: break;
+  }
+  auto& values = keyed_[variable];
   const auto found = values.find(full_key(program_.variables[variable], tid, key));
   if (found == values.end()) return;
-  if (is_dynamic(variable)) used_ -= footprint(found->first, found->second);
+  used_ -= footprint(key_bytes(found->first), found->second);
   values.erase(found);
 }
 
-void Variables::begin_event() {
-  for (std::size_t v = 0; v < values_.size(); ++v) {
-    if (program_.variables[v].scope == VariableScope::Clause) values_[v].clear();
-  }
-}
-
-void Variables::begin_clause() {
-  for (std::size_t v = 0; v < values_.size(); ++v) {
-    if (program_.variables[v].scope == VariableScope::Scratch) values_[v].clear();
+void Variables::clear(const std::vector<std::uint32_t>& variables) {
+  for (const std::uint32_t v : variables) {
+    switch (storage_[v]) {
+      case Storage::Scalar: scalars_[v] = zero(v); break;
+      case Storage::ThreadScalar:
+        for (const auto& [tid, value] : by_thread_[v]) used_ -= footprint(8, value);
+        by_thread_[v].clear();
+        break;
+      case Storage::Keyed:
+        for (const auto& [key, value] : keyed_[v]) used_ -= footprint(key_bytes(key), value);
+        keyed_[v].clear();
+        break;
+    }
   }
 }
 

@@ -9,7 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -26,23 +26,40 @@ class Variables {
   void store(std::uint32_t variable, pid_t tid, const Key& key, Value value);
   void erase(std::uint32_t variable, pid_t tid, const Key& key);
 
-  void begin_event();   // clears this-> variables
-  void begin_clause();  // clears $scratch variables
+  // Called per record and per clause: nothing to do unless such variables exist.
+  void begin_event() {  // clears this-> variables
+    if (!per_event_.empty()) clear(per_event_);
+  }
+  void begin_clause() {  // clears $scratch variables
+    if (!per_clause_.empty()) clear(per_clause_);
+  }
 
   // Stores refused because dynvarsize was reached, since the last call.
   std::uint64_t take_dynamic_drops();
 
  private:
-  static std::size_t footprint(const Key& key, const Value& value);
-  bool is_dynamic(std::uint32_t variable) const;
+  // Where a variable lives: each kind is looked up the cheapest way it can be.
+  enum class Storage : std::uint8_t {
+    Scalar,        // a global, this-> or $scratch without keys: one slot
+    ThreadScalar,  // self->x: by thread id
+    Keyed,         // an associative array (self->x[k]: the thread id first)
+  };
+  static std::size_t footprint(std::size_t key_bytes, const Value& value);
+  static std::size_t key_bytes(const Key& key);
   Value zero(std::uint32_t variable) const;
+  void store_dynamic(std::uint32_t variable, pid_t tid, const Key& key, Value value);
+  void clear(const std::vector<std::uint32_t>& variables);
 
   const compiler::Program& program_;
   std::size_t limit_;
   std::size_t used_ = 0;
   std::uint64_t drops_ = 0;
-  // Per variable: key (the thread id first for self->) to value.
-  std::vector<std::map<Key, Value>> values_;
+  std::vector<Storage> storage_;
+  std::vector<Value> scalars_;
+  std::vector<std::unordered_map<pid_t, Value>> by_thread_;
+  std::vector<std::unordered_map<Key, Value, KeyHash>> keyed_;
+  std::vector<std::uint32_t> per_event_;   // this->: cleared per event
+  std::vector<std::uint32_t> per_clause_;  // $scratch: cleared per clause
 };
 
 }  // namespace probity::consumer

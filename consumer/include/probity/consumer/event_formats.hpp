@@ -30,11 +30,14 @@ class EventLayout {
   const tep_format_field* find_field(std::string_view field) const;
   // Throws catalogue::TracefsError naming the event when the field is missing.
   const tep_format_field& field(std::string_view field) const;
+  // Every record's thread id: read once per record, so not looked up by name.
+  const tep_format_field& common_pid() const { return *common_pid_; }
 
  private:
   std::string system_;
   std::string name_;
   tep_event* event_;
+  const tep_format_field* common_pid_ = nullptr;
   std::unordered_map<std::string, const tep_format_field*> fields_;
 };
 

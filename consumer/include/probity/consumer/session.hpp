@@ -27,6 +27,10 @@ struct SessionOptions {
   std::filesystem::path tracing{};
   // Ring buffer size per CPU (-x bufsize); 0 keeps the kernel's default.
   std::size_t buffer_size_kb = 0;
+  // Size of each sub-buffer (the unit a reader takes from the kernel), a
+  // power of two of at least a page; 0 keeps the kernel's default (a page).
+  // Ignored on kernels before 6.8, which have no buffer_subbuf_size_kb.
+  std::size_t subbuffer_size_kb = 0;
   std::vector<EventSpec> events{};
   // Probity's own events are excluded in the kernel: every filter (and every
   // stacktrace trigger's condition) is ANDed with `common_pid != P` for each
