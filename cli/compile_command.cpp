@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "cli_error.hpp"
 #include "probity/catalogue/index.hpp"
@@ -26,11 +27,22 @@ compiler::SourceFile read_source(const CompileCommandOptions& options) {
   return {file, text.str()};
 }
 
+// The probes the program's clauses enable: support events no clause names
+// are Probity's own.
 std::size_t probe_count(const compiler::Program& program) {
-  std::size_t count = program.events.size();
+  std::vector<bool> named(program.events.size());
+  std::size_t count = 0;
   for (const auto& clause : program.clauses) {
-    for (const auto& probe : clause.probes) count += probe.kind == compiler::ProbeKind::Tracepoint ? 0 : 1;
+    for (const auto& probe : clause.probes) {
+      if (probe.kind != compiler::ProbeKind::Tracepoint) {
+        ++count;
+      } else if (probe.event < named.size() && !named[probe.event]) {
+        named[probe.event] = true;
+        ++count;
+      }
+    }
   }
+  for (std::size_t e = 0; e < program.events.size(); ++e) count += !named[e] && !program.events[e].support ? 1 : 0;
   return count;
 }
 

@@ -30,6 +30,7 @@ CompileResult compile(const SourceFile& source, const catalogue::Catalogue& cata
     if (!diagnostics.has_errors()) {
       passes::push_down_filters(context);
       result.program = passes::lower(context);
+      passes::add_support_events(context, *result.program);
     }
   }
   result.diagnostics = diagnostics.all();

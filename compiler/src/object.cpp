@@ -148,7 +148,7 @@ void describe(auto& archive, Is<ValueType> auto& type) {
 void describe(auto& archive, Is<EventUse> auto& event) {
   archive(event.provider, event.name);
   archive.list("field", event.fields);
-  archive(event.filter, event.stability, event.hazard, event.stack_trigger);
+  archive(event.filter, event.stability, event.hazard, event.stack_trigger, event.support);
 }
 
 void describe(auto& archive, Is<FieldRef> auto& reference) {

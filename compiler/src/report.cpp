@@ -42,7 +42,8 @@ std::string filter_report(const Program& program) {
   std::string out = "Kernel filters (evaluated by tracefs before a record is written):\n";
   if (program.events.empty()) return out + "\t(no tracepoints)\n";
   for (const EventUse& event : program.events) {
-    out += "\t" + event.provider + ":" + event.name + ": " + (event.filter.empty() ? "(none)" : event.filter) + "\n";
+    out += "\t" + event.provider + ":" + event.name + ": " + (event.filter.empty() ? "(none)" : event.filter) +
+           (event.support ? " [support event: task names for execname and pid]" : "") + "\n";
   }
   for (const Clause& clause : program.clauses) {
     if (!clause.predicate) continue;

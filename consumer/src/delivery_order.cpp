@@ -61,6 +61,10 @@ bool on_tracepoint(const compiler::Clause& clause) {
 }  // namespace
 
 bool needs_ordered_delivery(const compiler::Program& program) {
+  // A task renamed on one CPU and then traced on another must be seen renamed.
+  const bool tracks_names = std::any_of(program.events.begin(), program.events.end(),
+                                        [](const compiler::EventUse& event) { return event.support; });
+  if (tracks_names) return true;
   return std::any_of(program.clauses.begin(), program.clauses.end(), [](const compiler::Clause& clause) {
     if (!on_tracepoint(clause)) return false;
     return !statements_commute(clause.body) || std::any_of(clause.nodes.begin(), clause.nodes.end(), depends_on_order);

@@ -65,7 +65,7 @@ void Interpreter::run(const compiler::Clause& clause, const Firing& firing) {
   variables_.begin_clause();
   try {
     const std::optional<std::uint32_t>& predicate = firing.filter_is_own ? clause.residual : clause.predicate;
-    if (predicate && evaluate(*predicate).is_zero()) return;
+    if (predicate && !truth(*predicate)) return;
     if (clause.body.empty() && !settings_.quiet) emit("");
     execute(clause.body);
   } catch (const ClauseError& error) {
@@ -99,7 +99,7 @@ bool Interpreter::execute(const std::vector<Statement>& statements) {
         break;
       }
       case Statement::Kind::If:
-        execute(evaluate(statement.expression).is_zero() ? statement.else_body : statement.then_body);
+        execute(truth(statement.expression) ? statement.then_body : statement.else_body);
         break;
     }
   }
@@ -144,6 +144,86 @@ Key Interpreter::keys(const Node& node, std::size_t count) {
   key.reserve(count);
   for (std::size_t i = 0; i < count; ++i) key.push_back(evaluate(node.children[i]));
   return key;
+}
+
+bool Interpreter::truth(std::uint32_t index) {
+  if (clause_->nodes[index].type.is_integer()) return integer(index) != 0;
+  return !evaluate(index).is_zero();
+}
+
+std::int64_t Interpreter::integer(std::uint32_t index) {
+  const Node& node = clause_->nodes[index];
+  switch (node.op) {
+    case Op::Integer: return narrow(node.immediate, node.type);
+    case Op::Builtin:
+      if (const auto value = integer_builtin(static_cast<Builtin>(node.symbol))) return *value;
+      break;
+    case Op::Field: {
+      if (firing_->record == nullptr || firing_->slots == nullptr || node.symbol >= firing_->slots->size()) break;
+      const FieldSlot& slot = (*firing_->slots)[node.symbol];
+      if (slot.kind == catalogue::FieldKind::String || slot.kind == catalogue::FieldKind::DynamicString) break;
+      try {
+        return integer_field(*firing_->record, *slot.field);
+      } catch (const RecordError& error) {
+        throw ClauseError{error.what()};
+      }
+    }
+    case Op::Load:
+      if (node.children.empty()) {
+        if (const auto value = variables_.load_integer(node.symbol, firing_->tid)) return *value;
+      }
+      break;
+    case Op::Unary: {
+      switch (static_cast<UnaryOp>(node.sub)) {
+        case UnaryOp::Negate: return narrow(static_cast<std::int64_t>(0 - bits(integer(node.children[0]))), node.type);
+        case UnaryOp::Plus: return integer(node.children[0]);
+        case UnaryOp::LogicalNot: return truth(node.children[0]) ? 0 : 1;
+        case UnaryOp::BitNot: return narrow(~integer(node.children[0]), node.type);
+      }
+      break;
+    }
+    case Op::Binary:
+      if (const auto value = integer_binary(node)) return *value;
+      break;
+    case Op::Conditional: return integer(truth(node.children[0]) ? node.children[1] : node.children[2]);
+    case Op::Cast: return narrow(integer(node.children[0]), node.type);
+    default: break;
+  }
+  return evaluate(index).integer;
+}
+
+// A binary operator over integers; nullopt when a string is involved.
+std::optional<std::int64_t> Interpreter::integer_binary(const Node& node) {
+  const auto op = static_cast<BinaryOp>(node.sub);
+  switch (op) {
+    case BinaryOp::LogicalAnd: return truth(node.children[0]) && truth(node.children[1]) ? 1 : 0;
+    case BinaryOp::LogicalOr: return truth(node.children[0]) || truth(node.children[1]) ? 1 : 0;
+    case BinaryOp::LogicalXor: return truth(node.children[0]) != truth(node.children[1]) ? 1 : 0;
+    case BinaryOp::Glob: return std::nullopt;
+    default: break;
+  }
+  const ValueType& left_type = clause_->nodes[node.children[0]].type;
+  const ValueType& right_type = clause_->nodes[node.children[1]].type;
+  if (!left_type.is_integer() || !right_type.is_integer()) return std::nullopt;
+  const std::int64_t left = integer(node.children[0]);
+  const std::int64_t right = integer(node.children[1]);
+  if (op >= BinaryOp::Less && op <= BinaryOp::NotEqual) {
+    int order = 0;
+    if (is_unsigned64(left_type) || is_unsigned64(right_type)) {
+      order = bits(left) < bits(right) ? -1 : bits(left) > bits(right) ? 1 : 0;
+    } else {
+      order = left < right ? -1 : left > right ? 1 : 0;
+    }
+    switch (op) {
+      case BinaryOp::Less: return order < 0;
+      case BinaryOp::LessEqual: return order <= 0;
+      case BinaryOp::Greater: return order > 0;
+      case BinaryOp::GreaterEqual: return order >= 0;
+      case BinaryOp::Equal: return order == 0;
+      default: return order != 0;
+    }
+  }
+  return narrow(arithmetic(node.sub, left, right, is_unsigned64(node.type)), node.type);
 }
 
 Value Interpreter::evaluate(std::uint32_t index) {
@@ -235,6 +315,7 @@ std::int64_t Interpreter::arithmetic(std::uint8_t op, std::int64_t left, std::in
 }
 
 Value Interpreter::binary(const Node& node) {
+  if (const auto value = integer_binary(node)) return Value::of(*value);
   const auto op = static_cast<BinaryOp>(node.sub);
   switch (op) {
     case BinaryOp::LogicalAnd:
@@ -275,28 +356,36 @@ Value Interpreter::binary(const Node& node) {
   return Value::of(narrow(arithmetic(node.sub, left.integer, right.integer, is_unsigned64(node.type)), node.type));
 }
 
-Value Interpreter::builtin(Builtin which) {
+std::optional<std::int64_t> Interpreter::integer_builtin(Builtin which) {
   const Firing& firing = *firing_;
   switch (which) {
-    case Builtin::Tid: return Value::of(firing.tid);
-    case Builtin::Pid: return Value::of(thread().tgid);
-    case Builtin::Ppid: return Value::of(thread().ppid);
-    case Builtin::Uid: return Value::of(thread().uid);
-    case Builtin::Gid: return Value::of(thread().gid);
+    case Builtin::Tid: return firing.tid;
+    case Builtin::Pid: return thread().tgid;
+    case Builtin::Ppid: return thread().ppid;
+    case Builtin::Uid: return thread().uid;
+    case Builtin::Gid: return thread().gid;
+    case Builtin::Cpu: return firing.cpu;
+    case Builtin::Timestamp: return static_cast<std::int64_t>(firing.timestamp);
+    case Builtin::Walltimestamp: return static_cast<std::int64_t>(firing.timestamp) + settings_.realtime_offset;
+    case Builtin::Target: return settings_.target;
+    default: return std::nullopt;
+  }
+}
+
+Value Interpreter::builtin(Builtin which) {
+  if (const auto value = integer_builtin(which)) return Value::of(*value);
+  const Firing& firing = *firing_;
+  switch (which) {
     case Builtin::Execname: {
       const std::string& comm = thread().comm;
       return Value::of(comm.substr(0, std::min(comm.size(), settings_.strsize)));
     }
-    case Builtin::Cpu: return Value::of(firing.cpu);
-    case Builtin::Timestamp: return Value::of(static_cast<std::int64_t>(firing.timestamp));
-    case Builtin::Walltimestamp:
-      return Value::of(static_cast<std::int64_t>(firing.timestamp) + settings_.realtime_offset);
     case Builtin::Probeprov: return Value::of(std::string(firing.provider));
     case Builtin::Probename: return Value::of(std::string(firing.name));
     case Builtin::Probe:
       return Value::of(firing.name.empty() ? std::string(firing.provider)
                                            : std::string(firing.provider) + ":" + std::string(firing.name));
-    case Builtin::Target: return Value::of(settings_.target);
+    default: break;
   }
   return Value::of(0);
 }

@@ -81,6 +81,12 @@ class Interpreter {
     processes_.set_now(now);
     last_thread_ = nullptr;
   }
+  // What execname, pid, ppid, uid and gid are read from, for the support
+  // events to update (which may rename the thread cached for the last record).
+  ProcessInfo& processes() {
+    last_thread_ = nullptr;
+    return processes_;
+  }
 
   std::string& output() { return output_; }
   std::optional<int> exit_status() const { return exit_status_; }
@@ -103,7 +109,13 @@ class Interpreter {
   Value evaluate(std::uint32_t node);
   // evaluate(node) into an existing value, reusing its string buffer.
   void evaluate_into(std::uint32_t node, Value& into);
-  std::int64_t integer(std::uint32_t node) { return evaluate(node).integer; }
+  // An integer-typed node without building a Value (most of a predicate's
+  // and an aggregation argument's nodes); anything else through evaluate().
+  std::int64_t integer(std::uint32_t node);
+  // Whether a node is non-zero (a non-empty string).
+  bool truth(std::uint32_t node);
+  std::optional<std::int64_t> integer_binary(const compiler::Node& node);
+  std::optional<std::int64_t> integer_builtin(compiler::Builtin which);
   Value call(const compiler::Node& node);
   Value builtin(compiler::Builtin which);
   Value field(std::uint32_t slot);

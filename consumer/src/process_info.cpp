@@ -85,27 +85,42 @@ bool ProcessInfo::recall_exited(pid_t tid, ThreadInfo& info) {
 }
 
 const ThreadInfo& ProcessInfo::thread(pid_t tid) {
+  const CommTracker::Task* tracked = names_.find(tid);
+  ThreadInfo& info = looked_up(tid, tracked == nullptr);
+  if (tracked != nullptr) {
+    info.comm = tracked->comm;
+    if (tracked->tgid != 0) info.tgid = tracked->tgid;
+  }
+  return info;
+}
+
+void ProcessInfo::task_created(pid_t tid, pid_t creator, bool same_thread_group, std::string_view comm) {
+  names_.created(tid, comm, same_thread_group ? thread(creator).tgid : tid);
+}
+
+ThreadInfo& ProcessInfo::looked_up(pid_t tid, bool recall) {
   // A thread's name changes at exec: re-read what was read long ago.
   constexpr auto fresh_for = std::chrono::milliseconds(200);
   const auto now = now_;
   auto found = threads_.find(tid);
   if (found != threads_.end()) {
-    const Cached& cached = found->second;
+    Cached& cached = found->second;
     // Unknown: try again in the next batch, when the kernel may have saved it.
-    const bool fresh = cached.info.comm == "<...>" ? cached.batch == batch_ : now - cached.read_at < fresh_for;
+    const bool fresh = cached.unknown ? cached.batch == batch_ : now - cached.read_at < fresh_for;
     if (fresh) return cached.info;
   }
   ThreadInfo info = read_thread(tid);
   if (info.comm == "<...>") {
-    if (found != threads_.end() && found->second.info.comm != "<...>") {
+    if (found != threads_.end() && !found->second.unknown) {
       found->second.read_at = now;  // gone: keep what was known
       return found->second.info;
     }
-    recall_exited(tid, info);  // the kernel may have saved its name since
+    if (recall) recall_exited(tid, info);  // the kernel may have saved its name since
   }
   if (threads_.size() > 65536) threads_.clear();
   auto& cached = threads_[tid];
-  cached = {std::move(info), now, batch_};
+  const bool unknown = info.comm == "<...>";
+  cached = {std::move(info), now, batch_, unknown};
   return cached.info;
 }
 

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <vector>
 
+#include "comm_tracker.hpp"
 #include "delivery_order.hpp"
 #include "interpreter.hpp"
 #include "json_output.hpp"
@@ -210,6 +211,7 @@ class Run {
     for (const catalogue::Overlay& overlay : options_.overlays) catalogue::apply_overlay(local, overlay);
     verify_program(program_, formats, local, release, options_.site_policy ? &*options_.site_policy : nullptr);
     index_clauses(formats);
+    task_names_ = TaskNameEvents(program_, formats);
 
     std::unique_ptr<TracedCommand> command;
     if (options_.command) command = std::make_unique<TracedCommand>(*options_.command);
@@ -357,9 +359,10 @@ class Run {
     const auto id = static_cast<std::size_t>(event_id);
     if (id < wants_stack_.size() && wants_stack_[id]) {
       hold(record);
-      return;
+    } else {
+      run_clauses(record, nullptr);
     }
-    run_clauses(record, nullptr);
+    if (task_names_.follows(event_id)) task_names_.follow(record, interpreter_->processes());
   }
 
   void hold(const Record& record) {
@@ -499,6 +502,7 @@ class Run {
   const tep_format_field* stack_size_ = nullptr;
   const tep_format_field* stack_callers_ = nullptr;
   std::vector<std::vector<HeldEvent>> held_;           // by CPU
+  TaskNameEvents task_names_;                          // the support events, by tracefs event id
 };
 
 }  // namespace

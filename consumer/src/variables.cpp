@@ -65,6 +65,20 @@ Value Variables::load(std::uint32_t variable, pid_t tid, const Key& key) const {
   return found == values.end() ? zero(variable) : found->second;
 }
 
+std::optional<std::int64_t> Variables::load_integer(std::uint32_t variable, pid_t tid) const {
+  if (!program_.variables[variable].type.is_integer()) return std::nullopt;
+  switch (storage_[variable]) {
+    case Storage::Scalar: return scalars_[variable].integer;
+    case Storage::ThreadScalar: {
+      const auto& values = by_thread_[variable];
+      const auto found = values.find(tid);
+      return found == values.end() ? 0 : found->second.integer;
+    }
+    case Storage::Keyed: break;
+  }
+  return std::nullopt;
+}
+
 void Variables::store(std::uint32_t variable, pid_t tid, const Key& key, Value value) {
   if (storage_[variable] == Storage::Scalar) {
     scalars_[variable] = std::move(value);
@@ -82,7 +96,8 @@ void Variables::store_dynamic(std::uint32_t variable, pid_t tid, const Key& key,
   if (storage_[variable] == Storage::ThreadScalar) {
     auto& values = by_thread_[variable];
     const auto found = values.find(tid);
-    const std::size_t old_size = found == values.end() ? 0 : footprint(8, found->second);
+    const bool held = found != values.end() && !found->second.is_zero();
+    const std::size_t old_size = held ? footprint(8, found->second) : 0;
     const std::size_t new_size = footprint(8, value);
     if (used_ - old_size + new_size > limit_) {
       ++drops_;
@@ -120,9 +135,10 @@ void Variables::erase(std::uint32_t variable, pid_t tid, const Key& key) {
     case Storage::ThreadScalar: {
       auto& values = by_thread_[variable];
       const auto found = values.find(tid);
-      if (found == values.end()) return;
+      if (found == values.end() || found->second.is_zero()) return;
       used_ -= footprint(8, found->second);
-      values.erase(found);
+      found->second = zero(variable);
+      if (values.size() > 65536) std::erase_if(values, [](const auto& entry) { return entry.second.is_zero(); });
       return;
     }
     case Storage::Keyed: break;
@@ -139,7 +155,9 @@ void Variables::clear(const std::vector<std::uint32_t>& variables) {
     switch (storage_[v]) {
       case Storage::Scalar: scalars_[v] = zero(v); break;
       case Storage::ThreadScalar:
-        for (const auto& [tid, value] : by_thread_[v]) used_ -= footprint(8, value);
+        for (const auto& [tid, value] : by_thread_[v]) {
+          if (!value.is_zero()) used_ -= footprint(8, value);
+        }
         by_thread_[v].clear();
         break;
       case Storage::Keyed:

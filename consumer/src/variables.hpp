@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -23,6 +24,9 @@ class Variables {
   Variables(const compiler::Program& program, std::size_t dynvarsize);
 
   Value load(std::uint32_t variable, pid_t tid, const Key& key) const;
+  // An integer variable without keys, without building a Value; nullopt for
+  // a string or an associative array.
+  std::optional<std::int64_t> load_integer(std::uint32_t variable, pid_t tid) const;
   void store(std::uint32_t variable, pid_t tid, const Key& key, Value value);
   void erase(std::uint32_t variable, pid_t tid, const Key& key);
 
@@ -56,6 +60,9 @@ class Variables {
   std::uint64_t drops_ = 0;
   std::vector<Storage> storage_;
   std::vector<Value> scalars_;
+  // Threads whose value went back to zero keep their entry (reads as zero,
+  // costs nothing against dynvarsize), so that setting and clearing self->x
+  // per event does not allocate; swept when there are many.
   std::vector<std::unordered_map<pid_t, Value>> by_thread_;
   std::vector<std::unordered_map<Key, Value, KeyHash>> keyed_;
   std::vector<std::uint32_t> per_event_;   // this->: cleared per event

@@ -2,6 +2,8 @@
 
 #include "probity/catalogue/harvest.hpp"
 
+#include "comm_tracker.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <string_view>
@@ -97,6 +99,19 @@ void verify_site_policy(const compiler::Program& program, const catalogue::Catal
       throw VerificationError("event " + event_name(event) + " is forbidden by " + rule->describe() +
                               "; it is never enabled, whatever the program says");
     }
+    // A support event is read by Probity itself: the fields it reads are held
+    // to the policy as a clause's would be.
+    const SupportEventFields* support = event.support ? find_support_event(event.provider, event.name) : nullptr;
+    if (support == nullptr) continue;
+    for (const std::string_view name : support->fields) {
+      const catalogue::Field* field = name.empty() ? nullptr : known->find_field(name);
+      if (field == nullptr) continue;
+      if (auto rule = site.forbids_field(*known, *field)) {
+        throw VerificationError("field " + event_name(event) + "." + std::string(name) + " (read by the support event " +
+                                event_name(event) + ", which follows task names for execname and pid) is forbidden by " +
+                                rule->describe() + "; the program is not run, whatever it says");
+      }
+    }
   }
   for (const compiler::Clause& clause : program.clauses) {
     for (const compiler::ClauseProbe& probe : clause.probes) {
@@ -126,6 +141,10 @@ void verify_program(const compiler::Program& program, const EventFormats& live, 
   if (site != nullptr) verify_site_policy(program, local, *site);
   for (const compiler::EventUse& event : program.events) {
     const std::string name = event_name(event);
+    if (event.support && find_support_event(event.provider, event.name) == nullptr) {
+      throw VerificationError("event " + name + " is marked as a support event, but Probity follows task names only "
+                              "from task:task_newtask and task:task_rename; the object was not written by probity -e");
+    }
     const catalogue::Event* known = local.find_event(event.provider, event.name);
     if (known == nullptr) {
       throw VerificationError("event " + name + " is not in the local catalogue of kernel " + local.release +

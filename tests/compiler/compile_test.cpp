@@ -8,8 +8,10 @@
 #include <string>
 
 #include "probity/catalogue/index.hpp"
+#include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/compile.hpp"
 #include "probity/compiler/diagnostic_tags.hpp"
+#include "probity/compiler/object.hpp"
 
 namespace probity::compiler {
 namespace {
@@ -427,6 +429,120 @@ TEST(Compile, EmptyProgramIsAnError) {
   const auto result = compile_text("/* nothing */\n");
   ASSERT_FALSE(result.ok());
   EXPECT_NE(find_tag(result, "D_EMPTY_PROGRAM"), nullptr);
+}
+
+// ------------------------------------------------------------------ support events
+
+// "provider:name" of each event, with "+support" on support events.
+std::vector<std::string> event_names(const Program& program) {
+  std::vector<std::string> names;
+  for (const EventUse& event : program.events) {
+    names.push_back(event.provider + ":" + event.name + (event.support ? "+support" : ""));
+  }
+  return names;
+}
+
+const std::vector<std::string> with_support{"sched:sched_process_fork", "task:task_newtask+support",
+                                            "task:task_rename+support"};
+
+TEST(SupportEvents, ExecnameInATracepointClauseAddsTaskNewtaskAndTaskRename) {
+  const std::string text = "sched:sched_process_fork { @[execname] = count(); }";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+  const Program& program = *result.program;
+  EXPECT_EQ(event_names(program), with_support);
+  // The clause still fires on its own event only, and the support events
+  // carry their full catalogued layouts, unfiltered.
+  ASSERT_EQ(program.clauses.size(), 1u);
+  ASSERT_EQ(program.clauses[0].probes.size(), 1u);
+  EXPECT_EQ(program.events.at(program.clauses[0].probes[0].event).name, "sched_process_fork");
+  const auto* rename = shipped().find_event("task", "task_rename");
+  ASSERT_NE(rename, nullptr);
+  ASSERT_EQ(program.events[2].fields.size(), rename->fields.size());
+  EXPECT_TRUE(program.events[2].filter.empty());
+  EXPECT_TRUE(result.diagnostics.empty()) << all_diagnostics(result, text);
+  // The object format keeps the flag.
+  EXPECT_EQ(event_names(decode_object(encode_object(program), "test.pob")), with_support);
+}
+
+TEST(SupportEvents, PidInABodyOrAUserSpacePredicateAddsThem) {
+  EXPECT_EQ(event_names(*compile_text("sched:sched_process_fork { trace(pid); }").program), with_support);
+  EXPECT_EQ(event_names(*compile_text("sched:sched_process_fork /pid != 1/ { @ = count(); }").program),
+            with_support);
+}
+
+TEST(SupportEvents, NotAddedWithoutExecnameOrPidInATracepointClause) {
+  const std::vector<std::string> alone{"sched:sched_process_fork"};
+  EXPECT_EQ(event_names(*compile_text("sched:sched_process_fork { @[tid, ppid, args->child_pid] = count(); }").program),
+            alone);
+  EXPECT_EQ(event_names(*compile_text("BEGIN { printf(\"%s %d\\n\", execname, pid); } "
+                                      "sched:sched_process_fork { @ = count(); }").program),
+            alone);
+  // A predicate the kernel filter evaluates entirely reads the kernel's own comm.
+  const auto pushed = compile_text("sched:sched_process_fork /execname == \"bash\"/ { @ = count(); }");
+  ASSERT_TRUE(pushed.ok());
+  EXPECT_EQ(event_names(*pushed.program), alone);
+  EXPECT_EQ(pushed.program->events[0].filter, "COMM == \"bash\"");
+}
+
+TEST(SupportEvents, LeftOutSilentlyWhenTheSitePolicyForbidsTaskEvents) {
+  const std::string text = "sched:sched_process_fork { @[execname, pid] = count(); }";
+  for (const std::string rule : {"forbid.providers: \"task\"", "forbid.events: \"task:task_rename\"",
+                                 "forbid.fields: \"task:*.newcomm\""}) {
+    catalogue::SitePolicy site;
+    const catalogue::PolicyRule policy_rule{rule, {}};
+    if (rule.starts_with("forbid.providers")) site.forbidden_providers.push_back(policy_rule);
+    if (rule.starts_with("forbid.events")) site.forbidden_events.push_back(policy_rule);
+    if (rule.starts_with("forbid.fields")) site.forbidden_fields.push_back(policy_rule);
+    CompileOptions options;
+    options.site_policy = &site;
+    const auto result = compile_text(text, options);
+    EXPECT_COMPILES(result, text);
+    EXPECT_EQ(event_names(*result.program), std::vector<std::string>{"sched:sched_process_fork"}) << rule;
+    EXPECT_TRUE(result.diagnostics.empty()) << rule << "\n" << all_diagnostics(result, text);
+  }
+}
+
+TEST(SupportEvents, LeftOutSilentlyBelowTheStabilityThreshold) {
+  // task_rename's pid field is Evolving (it went missing in 6.14): a
+  // threshold of Stable refuses it, and with it the support events.
+  const std::string text = "sched:sched_process_fork { @[execname] = count(); }";
+  CompileOptions strict;
+  strict.options = {{"amin", "Stable"}};
+  const auto result = compile_text(text, strict);
+  EXPECT_COMPILES(result, text);
+  EXPECT_EQ(event_names(*result.program), std::vector<std::string>{"sched:sched_process_fork"});
+  EXPECT_TRUE(result.diagnostics.empty()) << all_diagnostics(result, text);
+}
+
+// The program traces task_rename itself, with a filter: the event is both
+// its clause's and a support event, and loses its kernel filter so that
+// every rename reaches the consumer; the clause checks its whole predicate.
+TEST(SupportEvents, AnEventTheProgramAlsoTracesKeepsItsClauseAndLosesItsFilter) {
+  const std::string text = "task:task_rename /args->newcomm == \"x\"/ { printf(\"%s\\n\", execname); }";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+  const Program& program = *result.program;
+  EXPECT_EQ(event_names(program), (std::vector<std::string>{"task:task_newtask+support", "task:task_rename+support"}));
+  ASSERT_EQ(program.clauses[0].probes.size(), 1u);
+  const ClauseProbe& probe = program.clauses[0].probes[0];
+  EXPECT_EQ(program.events.at(probe.event).name, "task_rename");
+  EXPECT_TRUE(program.events[1].filter.empty());
+  EXPECT_FALSE(probe.filter_is_own);
+  EXPECT_TRUE(program.clauses[0].predicate.has_value());
+}
+
+TEST(SupportEvents, TheVerboseReportMarksThem) {
+  const auto result = compile_text("sched:sched_process_fork { @[execname] = count(); }");
+  ASSERT_TRUE(result.ok());
+  const std::string report = filter_report(*result.program);
+  EXPECT_NE(report.find("\tsched:sched_process_fork: (none)\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("\ttask:task_newtask: (none) [support event: task names for execname and pid]\n"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("\ttask:task_rename: (none) [support event: task names for execname and pid]\n"),
+            std::string::npos)
+      << report;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -871,6 +872,105 @@ TEST(Run, TargetWithoutCOrPIsRefusedBeforeTracing) {
   EXPECT_EQ(probity.out(), "");
   EXPECT_NE(probity.err().find("the program reads $target: give the process with -c CMD or -p PID"), std::string::npos)
       << probity.err();
+}
+
+// ------------------------------------------------------------------ task names
+
+// Runs `program` with -q -p CHILD, stopped (SIGSTOP) while the child runs and
+// until it has exited and been reaped, so that every record is read after
+// its task is gone from /proc; returns probity's stdout after "ready".
+std::string trace_child_stopped(const std::string& program, Child& child) {
+  Probity probity({"-q", "-x", "allow=sensitive", "-p", std::to_string(child.pid()), "-n",
+                   "BEGIN { printf(\"ready\\n\"); } " + program});
+  EXPECT_EQ(probity.read_line(), "ready");
+  EXPECT_EQ(::kill(probity.pid(), SIGSTOP), 0);
+  child.go();
+  child.wait();
+  ::kill(probity.pid(), SIGCONT);
+  EXPECT_EQ(probity.wait(), 0) << probity.err();
+  return probity.out().substr(std::min(probity.out().size(), std::string("ready\n").size()));
+}
+
+// The count printed for `key` by printa("%s %@d\n", @); -1 when absent.
+long count_of(const std::string& out, const std::string& key) {
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(key + " ")) return std::stol(line.substr(key.size() + 1));
+  }
+  return -1;
+}
+
+// A fork/exec storm, read only after every one of its processes is gone:
+// each child execs a script (its comm: the script's name), which execs a
+// program that exits at once (its comm: that program's name). Looked up when
+// the records are read, both execs of a process would have its last name;
+// the support events task_newtask and task_rename, read in record order,
+// name every exec exactly.
+TEST(Run, ExecnameNamesEveryExecOfAForkExecStorm) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("run-test");
+  const fs::path exits = scratch.path() / "pb-storm-exit";
+  fs::copy_file("/bin/true", exits);
+  fs::permissions(exits, fs::perms::owner_all);
+  const fs::path script = scratch.write("pb-storm-script", "#!/bin/sh\nexec " + exits.string() + "\n");
+  fs::permissions(script, fs::perms::owner_all);
+  constexpr int execs = 300;
+  Child child([&] {
+    for (int i = 0; i < execs; ++i) {
+      const pid_t forked = ::fork();
+      if (forked == 0) {
+        ::execl(script.c_str(), script.c_str(), nullptr);
+        ::_exit(127);
+      }
+      ::waitpid(forked, nullptr, 0);
+    }
+  });
+  const std::string out = trace_child_stopped(
+      "sched:sched_process_exec { @[execname] = count(); } END { printa(\"%s %@d\\n\", @); }", child);
+  EXPECT_EQ(count_of(out, "pb-storm-script"), execs) << out;
+  EXPECT_EQ(count_of(out, "pb-storm-exit"), execs) << out;
+}
+
+// A thread (created while tracing) names itself twice; its records, all
+// read after it exited, are counted under the name it had when each was
+// written, and pid is its process's.
+TEST(Run, ExecnameFollowsAThreadRenamedWithPrctl) {
+  REQUIRE_TRACEFS();
+  constexpr int before = 7;
+  constexpr int after = 11;
+  Child child([] {
+    std::thread thread([] {
+      ::prctl(PR_SET_NAME, "pb-old-name");
+      for (int i = 0; i < before; ++i) ::syscall(SYS_getppid);
+      ::prctl(PR_SET_NAME, "pb-new-name");
+      for (int i = 0; i < after; ++i) ::syscall(SYS_getppid);
+    });
+    thread.join();
+  });
+  const std::string out = trace_child_stopped(
+      "syscalls:sys_enter_getppid /pid == $target && tid != $target/ { @[execname] = count(); } "
+      "END { printa(\"%s %@d\\n\", @); }",
+      child);
+  EXPECT_EQ(count_of(out, "pb-old-name"), before) << out;
+  EXPECT_EQ(count_of(out, "pb-new-name"), after) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << "no record under another name or pid\n" << out;
+}
+
+TEST(Run, RefusesAnObjectMarkingAnotherEventAsASupportEvent) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("run-test");
+  const fs::path object = compile_object(scratch.path(), "syscalls:sys_enter_getppid { @ = count(); }");
+  compiler::Program program = compiler::read_object(object);
+  ASSERT_EQ(program.events.size(), 1u);
+  program.events[0].support = true;
+  compiler::write_object(program, object);
+
+  Probity probity({"-q", "-s", object.string()});
+  EXPECT_EQ(probity.wait(), 1);
+  EXPECT_EQ(probity.out(), "");
+  EXPECT_NE(probity.err().find("event syscalls:sys_enter_getppid is marked as a support event"), std::string::npos)
+      << probity.err();
+  EXPECT_TRUE(own_instances(probity.pid()).empty());
 }
 
 }  // namespace

@@ -139,6 +139,39 @@ TEST_F(SiteTest, RunRefusesAnObjectReadingAForbiddenField) {
       << run.err;
 }
 
+// Support events (task:task_newtask and task:task_rename, which the compiler
+// adds for execname) are held to the site policy in force at run time like
+// any other event, and so are the fields Probity reads of them.
+TEST_F(SiteTest, RunRefusesAnObjectWhoseSupportEventsTheSitePolicyForbids) {
+  REQUIRE_TRACEFS();
+  const fs::path object = scratch_.path() / "execname.pob";
+  std::vector<std::string> arguments =
+      compile_args("sched:sched_process_fork { @[execname] = count(); exit(0); }");
+  arguments.insert(arguments.end(), {"-v", "-o", object.string()});
+  const Outcome compiled = probity(arguments);
+  ASSERT_EQ(compiled.status, 0) << compiled.err;
+  ASSERT_NE(compiled.out.find("task:task_newtask: (none) [support event"), std::string::npos) << compiled.out;
+
+  const fs::path by_provider = policy("forbid:\n  providers: [task]\n");
+  {
+    ScopedEnvironment environment("PROBITY_POLICY", by_provider.string());
+    const Outcome run = probity({"--index", PROBITY_INDEX_FILE, "-s", object.string()});
+    EXPECT_EQ(run.status, 1) << run.err;
+    EXPECT_NE(run.err.find("event task:task_newtask is forbidden by the site policy " + by_provider.string()),
+              std::string::npos)
+        << run.err;
+    EXPECT_EQ(run.out, "") << "nothing ran";
+  }
+  const fs::path by_field = policy("forbid:\n  fields: [\"task:task_rename.newcomm\"]\n");
+  ScopedEnvironment environment("PROBITY_POLICY", by_field.string());
+  const Outcome run = probity({"--index", PROBITY_INDEX_FILE, "-s", object.string()});
+  EXPECT_EQ(run.status, 1) << run.err;
+  EXPECT_NE(run.err.find("field task:task_rename.newcomm (read by the support event task:task_rename"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out, "") << "nothing ran";
+}
+
 class SignedSiteTest : public SiteTest {
  protected:
   void SetUp() override {

@@ -37,4 +37,9 @@ void push_down_filters(Context& context);
 // lowering.cpp: the annotated AST into a Program.
 Program lower(Context& context);
 
+// support_events.cpp: when tracepoint clauses read execname or pid, adds
+// task:task_newtask and task:task_rename as support events (EventUse::support)
+// if the catalogue and every policy would accept them; silently not otherwise.
+void add_support_events(Context& context, Program& program);
+
 }  // namespace probity::compiler::passes

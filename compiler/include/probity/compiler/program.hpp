@@ -151,6 +151,11 @@ struct EventUse {
   Attributes stability;              // the event's effective attributes
   Hazard hazard = Hazard::None;
   bool stack_trigger = false;        // some clause calls stack(): needs the stacktrace trigger
+  // Enabled for the consumer's own use: task:task_newtask and task:task_rename,
+  // from which it follows task names for execname and pid in record order.
+  // A support event has no filter; it has clauses only if the program also
+  // names it.
+  bool support = false;
 
   friend bool operator==(const EventUse&, const EventUse&) = default;
 };
