@@ -94,16 +94,6 @@ int build(const std::vector<std::string>& arguments, std::ostream& out, std::ost
   return 0;
 }
 
-bool running_from_build_tree() {
-  std::error_code error;
-  const fs::path executable = fs::canonical("/proc/self/exe", error);
-  if (error) return false;
-  const fs::path build_dir = fs::weakly_canonical(PROBITY_BUILD_DIR, error);
-  if (error) return false;
-  const auto [build_end, unused] = std::mismatch(build_dir.begin(), build_dir.end(), executable.begin(), executable.end());
-  return build_end == build_dir.end();
-}
-
 // --kernel-image PATH: boot the image under qemu and harvest it there.
 catalogue::KernelSnapshot harvest_image(const Arguments& parsed, std::ostream& err) {
   catalogue::ImageHarvestOptions options;

@@ -15,15 +15,15 @@ std::optional<fs::path> running_executable() {
   return executable;
 }
 
-// True for the probity the build wrote (not a copy installed elsewhere, even
-// under the build tree, as the package test does).
-bool is_the_build_trees_binary(const fs::path& executable) {
+}  // namespace
+
+bool running_from_build_tree() {
+  const std::optional<fs::path> executable = running_executable();
+  if (!executable) return false;
   std::error_code error;
   const fs::path runtime_dir = fs::weakly_canonical(PROBITY_BUILD_RUNTIME_DIR, error);
-  return !error && executable.parent_path() == runtime_dir;
+  return !error && executable->parent_path() == runtime_dir;
 }
-
-}  // namespace
 
 std::filesystem::path locate_index(const std::optional<std::string>& index_option) {
   if (index_option) return *index_option;
@@ -35,8 +35,7 @@ std::filesystem::path locate_index(const std::optional<std::string>& index_optio
   const std::optional<fs::path> executable = running_executable();
   // Only the binary that lives in the build tree reads the build tree's index:
   // an installed copy must not pick up a build tree that happens to exist.
-  if (executable && is_the_build_trees_binary(*executable) &&
-      fs::exists(PROBITY_BUILD_INDEX_FILE, ignored)) {
+  if (running_from_build_tree() && fs::exists(PROBITY_BUILD_INDEX_FILE, ignored)) {
     return PROBITY_BUILD_INDEX_FILE;
   }
   // PREFIX/bin/probity reads PREFIX/share/probity/probity.idx, so a package

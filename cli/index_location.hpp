@@ -9,6 +9,11 @@ namespace probity::cli {
 
 std::filesystem::path locate_index(const std::optional<std::string>& index_option);
 
+// True when this process is the probity the build wrote (the build tree's
+// bin/probity), not a copy installed elsewhere, even under the build tree as
+// the package test installs one: only it uses the build tree's files.
+bool running_from_build_tree();
+
 // The lookup order, for --help: indented lines, each ending in a newline.
 std::string index_lookup_description();
 
