@@ -9,8 +9,10 @@
 #include "cli_error.hpp"
 #include "index_location.hpp"
 #include "probity/catalogue/index.hpp"
+#include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/compat.hpp"
 #include "probity/compiler/object.hpp"
+#include "probity/consumer/verify.hpp"
 #include "release_choice.hpp"
 
 namespace probity::cli {
@@ -101,9 +103,12 @@ std::size_t count_errors(const compiler::ReleaseVerdict& verdict) {
 }
 
 void print_text(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts,
-                const compiler::SourceFile* source, bool verbose, std::ostream& out) {
+                const compiler::SourceFile* source, const catalogue::SitePolicy* policy, bool verbose,
+                std::ostream& out) {
   out << "probity compat: " << name << " on " << verdicts.size() << " kernel release"
-      << (verdicts.size() == 1 ? "" : "s") << "\n\n";
+      << (verdicts.size() == 1 ? "" : "s");
+  if (policy != nullptr) out << ", held to the site policy " << policy->file.string();
+  out << "\n\n";
   std::size_t width = 0;
   for (const auto& verdict : verdicts) width = std::max(width, verdict.release.size());
   for (const auto& verdict : verdicts) {
@@ -130,7 +135,8 @@ void print_text(const std::string& name, const std::vector<compiler::ReleaseVerd
   }
 }
 
-void print_json(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts, std::ostream& out) {
+void print_json(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts,
+                const catalogue::SitePolicy* policy, std::ostream& out) {
   out << "{\"program\":" << json_string(name) << ",\"releases\":[";
   for (std::size_t r = 0; r < verdicts.size(); ++r) {
     const auto& verdict = verdicts[r];
@@ -149,7 +155,7 @@ void print_json(const std::string& name, const std::vector<compiler::ReleaseVerd
     }
     out << "]}";
   }
-  out << "]}\n";
+  out << "],\"site_policy\":" << (policy != nullptr ? json_string(policy->file.string()) : "null") << "}\n";
 }
 
 }  // namespace
@@ -176,6 +182,10 @@ std::string compat_usage() {
          "Exit status: 0 when it runs on every release asked about, 1 when it does not\n"
          "run on at least one (usable as a CI gate), 2 for a bad command line.\n"
          "\n"
+         "The site policy in force ($PROBITY_POLICY, else /etc/probity/policy.yaml) holds\n"
+         "on every release checked, as it does for probity -e --kernel RELEASE: a program\n"
+         "using an event or field it forbids does not run anywhere from this host.\n"
+         "\n"
          "example: probity compat -s runqlat.d --kernel 6.1 --kernel 6.12 --kernel 6.18\n";
 }
 
@@ -187,6 +197,7 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     }
   }
   const CompatOptions options = parse(arguments);
+  const std::optional<catalogue::SitePolicy> policy = catalogue::load_site_policy_in_force();
   const catalogue::Index index = catalogue::Index::open(locate_index(options.index));
   std::vector<std::string> releases;
   if (options.all) {
@@ -202,7 +213,19 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
     const compiler::Program program = compiler::read_object(*options.script_file);
     name = *options.script_file;
-    for (const std::string& release : releases) verdicts.push_back(compiler::check_object(program, index.load(release)));
+    for (const std::string& release : releases) {
+      const catalogue::Catalogue catalogue = index.load(release);
+      compiler::ReleaseVerdict verdict = compiler::check_object(program, catalogue);
+      if (policy) {
+        try {
+          consumer::verify_site_policy(program, catalogue, *policy);
+        } catch (const consumer::VerificationError& forbidden) {
+          verdict.problems.emplace_back(forbidden.what());
+          verdict.runs = false;
+        }
+      }
+      verdicts.push_back(std::move(verdict));
+    }
   } else {
     if (options.program_text) {
       source = compiler::SourceFile{"<command line>", *options.program_text};
@@ -218,14 +241,15 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     compile_options.options = options.options;
     compile_options.macro_arguments = options.macro_arguments;
     compile_options.catalogue_hash = index.content_hash();
+    if (policy) compile_options.site_policy = &*policy;
     for (const std::string& release : releases) {
       verdicts.push_back(compiler::check_script(*source, index.load(release), compile_options));
     }
   }
   if (options.json) {
-    print_json(name, verdicts, out);
+    print_json(name, verdicts, policy ? &*policy : nullptr, out);
   } else {
-    print_text(name, verdicts, source ? &*source : nullptr, options.verbose, out);
+    print_text(name, verdicts, source ? &*source : nullptr, policy ? &*policy : nullptr, options.verbose, out);
   }
   for (const auto& verdict : verdicts) {
     if (!verdict.runs) return exit_failure;

@@ -10,6 +10,7 @@
 #include "probity/catalogue/index.hpp"
 #include "probity/manual/manual.hpp"
 #include "release_choice.hpp"
+#include "site.hpp"
 
 namespace probity::cli {
 namespace {
@@ -29,13 +30,16 @@ int terminal_width() {
 }  // namespace
 
 std::string man_usage() {
-  return "usage: probity man PROBE [--kernel RELEASE] [--index FILE]\n"
+  return "usage: probity man PROBE [--kernel RELEASE] [--index FILE] [--catalogue DIR] [--overlay FILE]\n"
          "\n"
          "Prints the probe's entry of the reference manual: its description, its\n"
          "stability in DTrace's shape with where each component comes from, its hazard,\n"
          "the catalogued releases that have it (built in or from a module), every field\n"
          "as a C declaration with its stability and meaning, the fields that changed or\n"
-         "disappeared from one release to the next, and an example program.\n"
+         "disappeared from one release to the next, and an example program. The vendor\n"
+         "overlays in force for that release apply, as for probity -l: the entry shows\n"
+         "the vendor's stability components (marked \"(vendor)\"), hazards and support,\n"
+         "and names the overlays.\n"
          "\n"
          "  PROBE              one probe: sched:sched_switch, sched:::sched_switch,\n"
          "                     tracepoint:sched:sched_switch, or sched_switch when only\n"
@@ -45,8 +49,11 @@ std::string man_usage() {
          "                     kernel's release when catalogued, else the newest release\n"
          "                     that has the probe\n"
          "  --index FILE       the catalogue index to read (see probity --help)\n"
+         "  --catalogue DIR    take the vendor overlays from DIR/vendors/<vendor>/\n"
+         "  --overlay FILE     apply exactly this vendor overlay (repeatable)\n"
          "\n"
-         "It reads only the catalogue index: no root, no tracefs. Text is wrapped to\n"
+         "It reads only the catalogue index, the vendor overlays and the site policy\n"
+         "(which may require signed overlays): no root, no tracefs. Text is wrapped to\n"
          "$COLUMNS columns (80 when unset). probity manual writes the whole manual.\n"
          "Exit status: 0 success, 1 unknown probe, 2 bad command line.\n";
 }
@@ -55,6 +62,7 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
   std::optional<std::string> index_option;
   std::optional<std::string> kernel;
   std::optional<std::string> probe;
+  SiteOptions site_options;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     const auto value = [&](const std::string& name) -> std::string {
@@ -70,6 +78,10 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
       index_option = value("--index");
     } else if (argument == "--kernel" || argument.starts_with("--kernel=")) {
       kernel = value("--kernel");
+    } else if (argument == "--catalogue" || argument.starts_with("--catalogue=")) {
+      site_options.catalogue_dir = value("--catalogue");
+    } else if (argument == "--overlay" || argument.starts_with("--overlay=")) {
+      site_options.overlay_files.push_back(value("--overlay"));
     } else if (argument.starts_with("-") && argument.size() > 1) {
       throw UsageError("unknown option \"" + argument + "\" for probity man; see probity man --help");
     } else if (probe) {
@@ -79,7 +91,9 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
     }
   }
   if (!probe) throw UsageError("probity man needs a probe: probity man sched:sched_switch");
-  const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
+  const std::filesystem::path index_file = locate_index(index_option);
+  const catalogue::Index index = catalogue::Index::open(index_file);
+  const Site site = load_site(site_options, index_file);
   std::string release;
   if (kernel) {
     release = choose_release(index, kernel, running_release()).release;
@@ -87,7 +101,8 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
     release = running;
   }
   try {
-    out << manual::terminal_entry(index, *probe, terminal_width(), release);
+    out << manual::terminal_entry(index, *probe, terminal_width(), release,
+                                  [&](catalogue::Catalogue& described) { apply_overlays(described, site); });
   } catch (const std::invalid_argument& unknown) {
     throw CliError(unknown.what());
   }

@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "cli_error.hpp"
+#include "release_choice.hpp"
 #include "probity/consumer/runner.hpp"
 #include "probity/consumer/verify.hpp"
 
@@ -32,7 +33,9 @@ int run_compiled(const compiler::Program& program, const CompileCommandOptions& 
                  std::ostream& out, std::ostream& err) {
   require_tracing_privilege();
   consumer::RunOptions run;
-  run.overlays = site.overlays;
+  // The runner applies them to the running kernel's catalogue, or to the
+  // program's release when the index lacks the running one.
+  run.overlays = load_overlays(site, {running_release(), program.catalogue_release});
   run.site_policy = site.policy;
   run.index = options.index;
   run.out = &out;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <system_error>
 
@@ -29,6 +30,10 @@ fs::path os_release_file() {
 
 }  // namespace
 
+bool OverlayCandidate::chosen_for(std::string_view release) const {
+  return !releases || catalogue::release_matches(*releases, release);
+}
+
 Site load_site(const SiteOptions& options, const fs::path& index) {
   Site site;
   site.policy = catalogue::load_site_policy_in_force();
@@ -45,16 +50,27 @@ Site load_site(const SiteOptions& options, const fs::path& index) {
     }
     files = catalogue::vendor_overlay_files(root, catalogue::read_os_release(os_release_file()));
   }
-  for (const fs::path& file : files) {
-    require_signature(site, file);
-    site.overlays.push_back(catalogue::load_overlay(file));
-  }
+  for (const fs::path& file : files) site.overlays.push_back({file, catalogue::read_overlay_releases(file)});
   return site;
+}
+
+std::vector<catalogue::Overlay> load_overlays(const Site& site, const std::vector<std::string>& releases) {
+  std::vector<catalogue::Overlay> overlays;
+  for (const OverlayCandidate& candidate : site.overlays) {
+    const bool chosen = std::any_of(releases.begin(), releases.end(),
+                                    [&](const std::string& release) { return candidate.chosen_for(release); });
+    if (!chosen) continue;
+    require_signature(site, candidate.file);
+    overlays.push_back(catalogue::load_overlay(candidate.file));
+  }
+  return overlays;
 }
 
 std::string apply_overlays(catalogue::Catalogue& catalogue, const Site& site,
                            std::vector<catalogue::Diagnostic>* notes) {
-  for (const catalogue::Overlay& overlay : site.overlays) catalogue::apply_overlay(catalogue, overlay, notes);
+  for (const catalogue::Overlay& overlay : load_overlays(site, {catalogue.release})) {
+    catalogue::apply_overlay(catalogue, overlay, notes);
+  }
   if (catalogue.overlays.empty()) return "";
   std::string notice = "vendor overlay" + std::string(catalogue.overlays.size() == 1 ? "" : "s") + " in force for " +
                        catalogue.release + ": ";

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "probity/catalogue/diagnostic.hpp"
@@ -19,20 +20,37 @@ struct SiteOptions {
   std::vector<std::string> overlay_files;    // --overlay FILE (repeatable): exactly these overlays
 };
 
+// An overlay file found for this host, chosen by its `releases:` patterns
+// before anything else of it is read or its signature checked.
+struct OverlayCandidate {
+  std::filesystem::path file;
+  // nullopt when the patterns cannot be read: then it is chosen for every
+  // release, and loading it (or checking its signature) says what is wrong.
+  std::optional<std::vector<std::string>> releases;
+
+  bool chosen_for(std::string_view release) const;
+};
+
 struct Site {
   std::optional<catalogue::SitePolicy> policy;
-  std::vector<catalogue::Overlay> overlays;  // every candidate; each applies to the releases it names
+  std::vector<OverlayCandidate> overlays;  // every overlay file found, in the order they apply
 };
 
 // The policy in force ($PROBITY_POLICY or /etc/probity/policy.yaml), then the
-// overlays: --overlay files, else those of the vendor /etc/os-release names
-// ($PROBITY_OS_RELEASE overrides the file) under --catalogue DIR/vendors, else
-// vendors/ beside `index` (the source tree's for the build tree's index). Under require_signatures every overlay's
-// signature is checked. Throws CliError or CatalogueError naming the file.
+// overlay files: --overlay files, else those of the vendor /etc/os-release
+// names ($PROBITY_OS_RELEASE overrides the file) under --catalogue DIR/vendors,
+// else vendors/ beside `index` (the source tree's for the build tree's index).
+// Of each overlay only its releases: patterns are read here. Throws CliError
+// or CatalogueError naming the file.
 Site load_site(const SiteOptions& options, const std::filesystem::path& index);
 
-// Applies the overlays that match catalogue.release; returns the notice
-// naming them ("" when none applies).
+// The overlays chosen for any of `releases`, loaded: under require_signatures
+// each one's signature is checked first (those not chosen need none and are
+// not read further). Throws CliError or CatalogueError naming the file.
+std::vector<catalogue::Overlay> load_overlays(const Site& site, const std::vector<std::string>& releases);
+
+// Loads and applies the overlays chosen for catalogue.release; returns the
+// notice naming them ("" when none applies).
 std::string apply_overlays(catalogue::Catalogue& catalogue, const Site& site,
                            std::vector<catalogue::Diagnostic>* notes = nullptr);
 

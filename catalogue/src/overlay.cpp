@@ -161,11 +161,30 @@ std::string_view to_string(Support support) {
   return "?";
 }
 
-bool Overlay::applies_to(std::string_view release) const {
+bool release_matches(const std::vector<std::string>& patterns, std::string_view release) {
   const std::string text(release);
-  return std::any_of(releases.begin(), releases.end(), [&](const std::string& pattern) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
     return ::fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
   });
+}
+
+bool Overlay::applies_to(std::string_view release) const { return release_matches(releases, release); }
+
+std::optional<std::vector<std::string>> read_overlay_releases(const fs::path& file) {
+  YamlDocument doc(file);
+  try {
+    if (!doc.parse() || !doc.root().IsMap()) return std::nullopt;
+    const YAML::Node releases = doc.root()["releases"];
+    if (!releases.IsSequence() || releases.size() == 0) return std::nullopt;
+    std::vector<std::string> patterns;
+    for (const YAML::Node& pattern : releases) {
+      if (!pattern.IsScalar()) return std::nullopt;
+      patterns.push_back(pattern.Scalar());
+    }
+    return patterns;
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
 }
 
 Overlay load_overlay(const fs::path& file) {

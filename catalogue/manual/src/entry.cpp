@@ -91,7 +91,8 @@ ProbeEntry make_entry(const Releases& releases, const Catalogue& catalogue, cons
   ProbeEntry entry;
   entry.event = &event;
   entry.release = catalogue.release;
-  entry.newest = &catalogue == &releases.newest();
+  entry.newest = catalogue.release == releases.newest().release;
+  entry.overlays = catalogue.overlays;
   const Catalogue* previous = nullptr;
   const Event* previous_event = nullptr;
   for (const Catalogue& each : releases.all()) {
@@ -270,6 +271,9 @@ std::string entry_text(const ProbeEntry& entry, std::size_t width) {
   if (!entry.newest) {
     text += wrap("As catalogued for " + entry.release + ".", indent, indent, width);
   }
+  for (const std::string& overlay : entry.overlays) {
+    text += wrap("With the vendor overlay " + overlay + " in force for " + entry.release + ".", indent, indent, width);
+  }
 
   text += "\nSTABILITY\n" + indent + "Probe Description Attributes\n";
   const std::array<std::string, 3> levels = components(event.stability.value);
@@ -296,6 +300,13 @@ std::string entry_text(const ProbeEntry& entry, std::size_t width) {
     text += wrap(event.hazard.level == Hazard::Forbidden ? "No program can enable it, whatever its options."
                                                          : "A program must opt in with -x allow=" + level + ".",
                  indent, indent, width);
+  }
+
+  if (event.support.state != catalogue::Support::Unstated) {
+    text += "\nVENDOR SUPPORT\n";
+    text += wrap(event.support.vendor + ": " + std::string(catalogue::to_string(event.support.state)) +
+                     (event.support.note.empty() ? "" : ": " + event.support.note),
+                 indent, deeper, width);
   }
 
   text += "\nAVAILABILITY\n";

@@ -44,6 +44,7 @@ struct ProbeEntry {
   const catalogue::Event* event = nullptr;  // as `release` describes it
   std::string release;
   bool newest = true;  // `release` is the newest catalogued release
+  std::vector<std::string> overlays;          // the vendor overlays applied to `release`'s catalogue
   std::vector<ReleasePresence> availability;  // every catalogued release, oldest first
   std::vector<LayoutHistoryStep> history;     // steps with changes only
   std::string example;                        // "" for a forbidden probe

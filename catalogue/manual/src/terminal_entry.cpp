@@ -46,7 +46,7 @@ std::vector<std::string> close_names(const std::set<ProbeName>& every_probe, con
 }  // namespace
 
 std::string terminal_entry(const catalogue::Index& index, std::string_view probe, int width,
-                           const std::string& release) {
+                           const std::string& release, const std::function<void(catalogue::Catalogue&)>& adjust) {
   std::string error;
   const std::optional<catalogue::ProbePattern> pattern = catalogue::ProbePattern::parse(probe, &error);
   if (!pattern) throw std::invalid_argument(error);
@@ -84,8 +84,10 @@ std::string terminal_entry(const catalogue::Index& index, std::string_view probe
   if (catalogue == nullptr || catalogue->find_event(provider, event_name) == nullptr) {
     catalogue = releases.newest_with(provider, event_name);
   }
-  const catalogue::Event& event = *catalogue->find_event(provider, event_name);
-  const detail::ProbeEntry entry = detail::make_entry(releases, *catalogue, event);
+  catalogue::Catalogue described = *catalogue;
+  if (adjust) adjust(described);
+  const catalogue::Event& event = *described.find_event(provider, event_name);
+  const detail::ProbeEntry entry = detail::make_entry(releases, described, event);
   return detail::entry_text(entry, static_cast<std::size_t>(std::max(width, 40)));
 }
 

@@ -54,6 +54,15 @@ struct Overlay {
 // Throws CatalogueError with every problem (file:line:column, key path, hint).
 Overlay load_overlay(const std::filesystem::path& file);
 
+// What choosing an overlay needs, read before anything else of it and before
+// its signature is checked: its `releases:` patterns. The file is parsed as
+// YAML and nothing is read but the top-level `releases` list of strings;
+// nullopt when that list cannot be read (load_overlay then says why).
+std::optional<std::vector<std::string>> read_overlay_releases(const std::filesystem::path& file);
+
+// True when one of the shell-glob `patterns` matches `release` (uname -r).
+bool release_matches(const std::vector<std::string>& patterns, std::string_view release);
+
 // Applies `overlay` to `catalogue` when one of its release patterns matches
 // catalogue.release (else does nothing and returns false), recording the file
 // in catalogue.overlays. Names the catalogue lacks and hazards an overlay

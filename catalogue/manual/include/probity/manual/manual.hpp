@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,11 +66,15 @@ std::string man_page(const Page& page);
 // accepts ("sched:sched_switch", "sched:::sched_switch",
 // "tracepoint:sched:sched_switch", or an event name alone when only one
 // provider has it). The entry describes the probe as `release` does (as the
-// newest release that has it when `release` is empty or lacks it). Throws
+// newest release that has it when `release` is empty or lacks it), after
+// `adjust` (when given) has changed that release's catalogue: probity man
+// applies the vendor overlays in force for it, and the entry then shows the
+// vendor's stability, hazard and support and names the overlays. Throws
 // std::invalid_argument naming the probe when no catalogued release has it,
 // with close names as suggestions, or when PROBE names several probes.
 std::string terminal_entry(const catalogue::Index& index, std::string_view probe, int width = 80,
-                           const std::string& release = {});
+                           const std::string& release = {},
+                           const std::function<void(catalogue::Catalogue&)>& adjust = {});
 
 // The example program a probe's entry shows: a D program that compiles
 // against `catalogue` (the catalogue `event` comes from) with no option on the
