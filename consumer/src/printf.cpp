@@ -62,6 +62,20 @@ std::int64_t signed_at_width(std::int64_t value, const Conversion& conversion, c
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(value) << shift) >> shift;
 }
 
+// A stack() value (its frames, one a line, already symbolised) as DTrace's
+// %k prints one: a newline, then each frame on its own indented line, the
+// conversion's width and precision applying to each frame.
+std::string stack_text(const std::string& head, const std::string& stack) {
+  constexpr std::size_t indent = 14;  // as format_stack: DTrace's stackindent
+  std::string text = "\n";
+  for (const std::string& frame : stack_frames(stack)) {
+    text.append(indent, ' ');
+    text += printf_string((head + "s").c_str(), frame.c_str());
+    text += '\n';
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string Printer::convert(const Conversion& conversion, int width, int precision, const Argument& argument) {
@@ -83,9 +97,7 @@ std::string Printer::convert(const Conversion& conversion, int width, int precis
     case 'c':
       return printf_string((head + "c").c_str(), static_cast<int>(static_cast<unsigned char>(number)));
     case 'k':
-      if (argument.type.kind == compiler::ValueKind::Stack) {
-        return printf_string((head + "s").c_str(), format_stack(argument.value.text).c_str());
-      }
+      if (argument.type.kind == compiler::ValueKind::Stack) return stack_text(head, argument.value.text);
       [[fallthrough]];
     case 's':
       if (!argument.value.is_string) return printf_string((head + "lld").c_str(), static_cast<long long>(number));

@@ -63,6 +63,30 @@ std::optional<std::int64_t> constant_value(const Expr& expr) {
 
 const ast::Call* as_call(const Expr& expr) { return std::get_if<ast::Call>(&expr.node); }
 
+bool is_stack_call(const Expr& expr) {
+  const auto* call = as_call(expr);
+  const FunctionInfo* info = call != nullptr ? find_function(call->name) : nullptr;
+  return info != nullptr && info->kind == FunctionKind::Action && info->id == static_cast<std::uint8_t>(Function::Stack);
+}
+
+// The positions in a printf() call (the format is argument 0) of the
+// arguments that %k conversions print; empty when the format does not parse.
+std::set<std::size_t> stack_conversion_arguments(const std::string& format) {
+  std::set<std::size_t> positions;
+  const auto parsed = parse_format(format);
+  const auto* pieces = std::get_if<std::vector<FormatPiece>>(&parsed);
+  if (pieces == nullptr) return positions;
+  std::size_t next = 1;
+  for (const FormatPiece& piece : *pieces) {
+    const auto* conversion = std::get_if<Conversion>(&piece);
+    if (conversion == nullptr || conversion->takes() == Conversion::Takes::AggregationValue) continue;
+    next += (conversion->width == -2 ? 1 : 0) + (conversion->precision == -2 ? 1 : 0);
+    if (conversion->takes() == Conversion::Takes::Stack) positions.insert(next);
+    ++next;
+  }
+  return positions;
+}
+
 bool is_aggregating_call(const Expr& expr) {
   const auto* call = as_call(expr);
   if (call == nullptr) return false;
@@ -429,10 +453,7 @@ class TypeChecker {
     if (keys != nullptr) {
       for (auto& key : *keys) {
         // stack() is an action, but also the value of a key: @[stack()] = count().
-        const auto* key_call = as_call(*key);
-        const FunctionInfo* key_function = key_call != nullptr ? find_function(key_call->name) : nullptr;
-        stack_key_ = key_function != nullptr && key_function->kind == FunctionKind::Action &&
-                     key_function->id == static_cast<std::uint8_t>(Function::Stack);
+        stack_key_ = is_stack_call(*key);
         const ValueType type = check(*key);
         stack_key_ = false;
         if (type.kind == ValueKind::Void || type.kind == ValueKind::Array) {
@@ -938,7 +959,7 @@ class TypeChecker {
   std::set<int> known_;     // variables whose type is known
   std::set<int> assigned_;  // variables assigned somewhere
   std::set<int> declared_;
-  bool stack_key_ = false;  // the call being checked is an aggregation key's stack()
+  bool stack_key_ = false;  // the call being checked is a stack() whose value is wanted: a key, or printf's %k
   std::set<int> keys_known_;
   std::set<int> scratch_assigned_;
   std::map<std::string, int> aggregation_names_;
@@ -1104,7 +1125,10 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
   const bool stack_key = std::exchange(stack_key_, false);
   if (is_action && !as_statement && !stack_key) {
     context_.diagnostics.error("D_OPERAND", expr.span, call.name + "() is an action and has no value",
-                               "call it as a statement of its own");
+                               function == Function::Stack
+                                   ? "call it as a statement of its own, print it with printf(\"%k\", stack()) or "
+                                     "make it an aggregation key: @[stack()] = count()"
+                                   : "call it as a statement of its own");
   }
   if (is_action && in_predicate_) {
     context_.diagnostics.error("D_OPERAND", expr.span, "a predicate cannot call " + call.name + "()");
@@ -1137,8 +1161,15 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
     case Function::Printf: {
       recorded_data_ = true;
       if (!arity(1, 64, "a format string and its arguments")) return ValueType::void_type();
-      argument_types(0);
       const auto* format = std::get_if<ast::StringLiteral>(&call.arguments[0]->node);
+      // stack() has a value where a %k conversion prints it, as in DTrace.
+      const std::set<std::size_t> stacks = format != nullptr ? stack_conversion_arguments(format->value)
+                                                             : std::set<std::size_t>{};
+      for (std::size_t a = 0; a < call.arguments.size(); ++a) {
+        stack_key_ = stacks.contains(a) && is_stack_call(*call.arguments[a]);
+        check(*call.arguments[a]);
+        stack_key_ = false;
+      }
       if (format == nullptr) {
         context_.diagnostics.error("D_PRINTF_FORMAT", call.arguments[0]->span, "the format of printf() must be a string literal",
                                    "write the format in the call: printf(\"%d\\n\", x)");
