@@ -8,6 +8,7 @@
 #   share/man/man{1,5,7}/              probity manual --format man, gzipped
 #   share/doc/probity/html/            probity manual --format html
 #   share/doc/probity/examples/policy.yaml   when docs/manual/site-policy.md has an example
+#   share/doc/probity/copyright        the top-level LICENSE (Apache-2.0), where Debian wants it
 #
 # The binary's and the catalogue's rules are in cli/ and catalogue/; this file
 # holds the generated manual's and the package's.
@@ -31,6 +32,7 @@ add_custom_target(probity_manual_pages ALL DEPENDS ${PROBITY_MANUAL_STAMP})
 
 install(DIRECTORY ${PROBITY_MANUAL_OUTPUT_DIR}/man/ DESTINATION share/man)
 install(DIRECTORY ${PROBITY_MANUAL_OUTPUT_DIR}/html/ DESTINATION share/doc/probity/html)
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION share/doc/probity RENAME copyright)
 
 # A commented example of the site policy, taken from the first ```yaml block of
 # docs/manual/site-policy.md; a site writes its own /etc/probity/policy.yaml,

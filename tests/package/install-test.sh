@@ -51,7 +51,7 @@ for file in ./usr/bin/probity ./usr/share/probity/probity.idx \
     ./usr/share/probity/catalogue/common.yaml \
     ./usr/share/man/man1/probity.1.gz ./usr/share/man/man5/probity-catalogue.5.gz \
     ./usr/share/man/man7/probity-language.7.gz ./usr/share/man/man7/probity-sched.7.gz \
-    ./usr/share/doc/probity/html/index.html; do
+    ./usr/share/doc/probity/html/index.html ./usr/share/doc/probity/copyright; do
   grep -qx -- "$file" "$work/contents" || fail "the package does not install ${file#.}"
 done
 for kernel in "$source_dir"/catalogue/data/kernels/*.yaml; do
@@ -65,8 +65,12 @@ fi
 outside=$(grep -v -e '^\./usr/' -e '^\./$' "$work/contents" || true)
 [[ -z $outside ]] || fail "the package installs outside /usr: $outside"
 
-step "every shared library the binary needs comes from a package in Depends"
 dpkg-deb -x "$deb" "$work/extracted"
+step "the copyright file is the source tree's LICENSE"
+cmp -s "$source_dir/LICENSE" "$work/extracted/usr/share/doc/probity/copyright" ||
+  fail "/usr/share/doc/probity/copyright is not the source tree's LICENSE"
+
+step "every shared library the binary needs comes from a package in Depends"
 binary=$work/extracted/usr/bin/probity
 # Direct NEEDED entries only: those are what dpkg-shlibdeps must cover.
 while read -r soname; do
