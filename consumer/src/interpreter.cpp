@@ -128,12 +128,19 @@ Value Interpreter::limit(std::string text) const {
 
 void Interpreter::evaluate_into(std::uint32_t index, Value& into) {
   const Node& node = clause_->nodes[index];
-  // The commonest aggregation key, copied straight into the key's buffer.
+  // The commonest aggregation keys, without building a Value: execname
+  // copied straight into the key's buffer, integers evaluated in place.
   if (node.op == Op::Builtin && static_cast<Builtin>(node.symbol) == Builtin::Execname) {
     const std::string& comm = thread().comm;
     into.is_string = true;
     into.integer = 0;
     into.text.assign(comm, 0, std::min(comm.size(), settings_.strsize));
+    return;
+  }
+  if (node.type.is_integer()) {
+    into.integer = integer(index);
+    into.is_string = false;
+    into.text.clear();
     return;
   }
   into = evaluate(index);

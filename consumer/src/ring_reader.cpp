@@ -65,6 +65,7 @@ struct RingReader::CpuRing {
   fs::path stats_path;
   int fd = -1;
   std::unique_ptr<kbuffer, KbufferDeleter> kbuf;
+  std::unique_ptr<kbuffer, KbufferDeleter> sizer;  // for the size of a page just read, apart from kbuf
   std::deque<PageBytes> pages;  // read, not yet delivered; the front one is loaded in kbuf when head is set
   std::vector<PageBytes> free_pages;
   void* head = nullptr;  // the record to deliver next
@@ -128,8 +129,12 @@ RingReader::RingReader(const TracingSession& session, const EventFormats& format
     ring->fd = ::open(ring->pipe_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (ring->fd < 0) throw TracefsOperationError("open a ring buffer", ring->pipe_path, errno);
     ring->kbuf.reset(kbuffer_alloc(long_size, KBUFFER_ENDIAN_SAME_AS_HOST));
-    if (!ring->kbuf) throw std::bad_alloc();
-    if (tep_is_old_format(formats.tep())) kbuffer_set_old_format(ring->kbuf.get());
+    ring->sizer.reset(kbuffer_alloc(long_size, KBUFFER_ENDIAN_SAME_AS_HOST));
+    if (!ring->kbuf || !ring->sizer) throw std::bad_alloc();
+    if (tep_is_old_format(formats.tep())) {
+      kbuffer_set_old_format(ring->kbuf.get());
+      kbuffer_set_old_format(ring->sizer.get());
+    }
     rings_.push_back(std::move(ring));
   }
 }
@@ -214,8 +219,20 @@ bool RingReader::read_round(bool final_drain) {
         ++pages;
         empty_reads = 0;
         ring.newest_page_start = kbuffer_subbuf_timestamp(ring.kbuf.get(), page.get());
+        // A page less than half full is the one being written (the kernel
+        // copied out what was committed so far): this CPU is read up to now.
+        // Reading on would chase the writer a few records per read() (each
+        // copied one by one with interrupts off), a cost that grows with the
+        // event rate. The first page of a round is often the rest of the
+        // previous round's partial page, so it does not count.
+        const bool partial = pages > 1 && !final_drain && kbuffer_load_subbuffer(ring.sizer.get(), page.get()) == 0 &&
+                             static_cast<std::size_t>(kbuffer_subbuffer_size(ring.sizer.get())) < subbuffer_size_ / 2;
         ring.pages.push_back(std::move(page));
         if (ring.head == nullptr) ring.load_next_page();
+        if (partial) {
+          ring.complete = true;
+          break;
+        }
         continue;
       }
       const int error = errno;
