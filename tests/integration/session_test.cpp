@@ -240,6 +240,22 @@ TEST(SessionTest, CreatesAConfiguredInstanceAndRemovesItOnDestruction) {
   EXPECT_EQ(first_line(tracefs / "events/sched/sched_switch/enable"), global_enable_before);
 }
 
+TEST(SessionTest, SetsTheSubBufferSizeBeforeTheBufferSize) {
+  REQUIRE_TRACEFS();
+  if (!fs::exists(tracefs / "buffer_subbuf_size_kb")) GTEST_SKIP() << "this kernel has no buffer_subbuf_size_kb (before 6.8)";
+  const std::string global_before = first_line(tracefs / "buffer_subbuf_size_kb");
+  TracingSession session({.tracing = tracefs,
+                          .buffer_size_kb = 2048,
+                          .subbuffer_size_kb = 64,
+                          .events = {{"syscalls", "sys_enter_getppid", "", false}}});
+  const fs::path dir = session.instance_dir();
+  EXPECT_EQ(first_line(dir / "buffer_subbuf_size_kb"), "64");
+  // Set after the sub-buffers, the size is still what was asked (whole sub-buffers).
+  EXPECT_GE(session.buffer_size_kb(), 2048U);
+  EXPECT_LT(session.buffer_size_kb(), 2048U + 64U);
+  EXPECT_EQ(first_line(tracefs / "buffer_subbuf_size_kb"), global_before) << "the global buffer keeps its own";
+}
+
 TEST(SessionTest, CloseTearsDownOnceAndTheDestructorThenDoesNothing) {
   REQUIRE_TRACEFS();
   TracingSession session({.tracing = tracefs, .events = {{"sched", "sched_switch", "", false}}});
