@@ -500,8 +500,12 @@ Value Interpreter::call(const Node& node) {
     case Function::Exit:
       if (!exit_status_) exit_status_ = static_cast<int>(integer(argument(0)));
       return Value::of(0);
-    case Function::Stack:
-      return Value::of(firing_->stack != nullptr ? printer_.symbols().stack(*firing_->stack) : std::string{});
+    case Function::Stack: {
+      if (firing_->stack == nullptr) return Value::of(std::string{});
+      std::optional<std::size_t> depth;
+      if (!node.children.empty()) depth = static_cast<std::size_t>(std::max<std::int64_t>(integer(argument(0)), 0));
+      return Value::of(printer_.symbols().stack(*firing_->stack, depth));
+    }
     case Function::Speculation: {
       if (speculations_.size() >= settings_.nspec) {
         ++speculation_drops_;

@@ -54,14 +54,17 @@ bool is_tracing_frame(std::string_view symbol) {
 
 }  // namespace
 
-std::string KernelSymbols::stack(const std::vector<std::uint64_t>& frames) {
+std::string KernelSymbols::stack(const std::vector<std::uint64_t>& frames, std::optional<std::size_t> depth) {
   std::string text;
   bool skipping = true;
+  std::size_t kept = 0;
   for (const std::uint64_t address : frames) {
+    if (depth && kept == *depth) break;
     if (address == 0 || address == ~std::uint64_t{0}) continue;
     std::string frame = symbolise(address);
     if (skipping && is_tracing_frame(frame)) continue;
     skipping = false;
+    ++kept;
     if (!text.empty()) text += '\n';
     text += frame;
   }

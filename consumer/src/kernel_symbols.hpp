@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,8 @@ class KernelSymbols {
   // stack()'s value: the frames of a kernel_stack record, innermost first,
   // one symbolised frame per line, without the tracing machinery's own
   // frames (trace_event_raw_event_*, __traceiter_*, ...) at the top.
-  std::string stack(const std::vector<std::uint64_t>& frames);
+  // At most `depth` frames when given (stack(N)).
+  std::string stack(const std::vector<std::uint64_t>& frames, std::optional<std::size_t> depth = std::nullopt);
 
  private:
   struct Symbol {

@@ -275,6 +275,32 @@ TEST(Run, StackActionPrintsTheStackAndLeavesNoTrigger) {
   }
 }
 
+// stack(N) keeps the N innermost frames (after the tracing machinery's own).
+TEST(Run, StackWithADepthKeepsThatManyFrames) {
+  REQUIRE_TRACEFS();
+  Child child([] {
+    struct sigaction action {};
+    action.sa_handler = [](int) {};
+    ::sigaction(SIGUSR2, &action, nullptr);
+    ::kill(::getpid(), SIGUSR2);
+  });
+  const std::string out = trace_child(
+      "signal:signal_generate /args->pid == $target && args->sig == 12/ "
+      "{ printf(\"two\"); stack(2); printf(\"all\"); stack(); }",
+      child);
+  const std::size_t all = out.find("all");
+  ASSERT_NE(all, std::string::npos) << out;
+  const auto frames = [](const std::string& text) {
+    return std::count(text.begin(), text.end(), '\n') - 1;  // the leading newline and one after each frame
+  };
+  const std::string two = out.substr(0, all);
+  const std::string whole = out.substr(all);
+  EXPECT_EQ(frames(two), 2) << out;
+  EXPECT_GT(frames(whole), 3) << out;
+  // The same innermost frames, in the same order.
+  EXPECT_TRUE(whole.substr(3).starts_with(two.substr(3))) << out;
+}
+
 // execname and pid of a thread that exited (and was reaped) before probity
 // read its records: /proc no longer has it, the kernel's saved_cmdlines and
 // saved_tgids do. Probity is stopped while the thread lives and dies, so its
