@@ -19,6 +19,7 @@ EventLayout::EventLayout(std::string system, std::string name, tep_event* event)
     for (const tep_format_field* f = list; f != nullptr; f = f->next) fields_.emplace(f->name, f);
   }
   common_pid_ = &field("common_pid");
+  id_ = event->id;
 }
 
 const tep_format_field* EventLayout::find_field(std::string_view field) const {

@@ -406,8 +406,10 @@ class Run {
   void run_clauses(const Record& record, const std::vector<std::uint64_t>* stack) {
     if (interpreter_->exit_status()) return;
     const auto id = static_cast<std::size_t>(record.event->id());
-    if (id >= by_event_.size()) return;
-    Firing firing;
+    if (id >= by_event_.size() || by_event_[id].empty()) return;  // a support event: no clause of its own
+    // One Firing reused for every record: only its members are set, rather
+    // than a whole struct zeroed first (a measurable share at 1M records/s).
+    Firing& firing = record_firing_;
     firing.record = &record;
     firing.cpu = record.cpu;
     firing.timestamp = record.timestamp;
@@ -502,6 +504,7 @@ class Run {
   const tep_format_field* stack_size_ = nullptr;
   const tep_format_field* stack_callers_ = nullptr;
   std::vector<std::vector<HeldEvent>> held_;           // by CPU
+  Firing record_firing_;                               // run_clauses' firing, reused
   TaskNameEvents task_names_;                          // the support events, by tracefs event id
 };
 

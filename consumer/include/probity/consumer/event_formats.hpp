@@ -23,7 +23,7 @@ class EventLayout {
 
   const std::string& system() const { return system_; }
   const std::string& name() const { return name_; }
-  int id() const { return event_->id; }
+  int id() const { return id_; }
   tep_event* event() const { return event_; }
 
   // nullptr when the event has no such field.
@@ -38,6 +38,7 @@ class EventLayout {
   std::string name_;
   tep_event* event_;
   const tep_format_field* common_pid_ = nullptr;
+  int id_ = 0;  // event_->id, read per record: kept beside the rest
   std::unordered_map<std::string, const tep_format_field*> fields_;
 };
 
