@@ -10,6 +10,7 @@ Variables::Variables(const compiler::Program& program, std::size_t dynvarsize)
       storage_(program.variables.size()),
       scalars_(program.variables.size()),
       by_thread_(program.variables.size()),
+      thread_memo_(program.variables.size()),
       keyed_(program.variables.size()) {
   for (std::uint32_t v = 0; v < program.variables.size(); ++v) {
     const compiler::Variable& declared = program.variables[v];
@@ -50,13 +51,23 @@ static Key full_key(const compiler::Variable& declared, pid_t tid, const Key& ke
   return with_thread;
 }
 
+Value* Variables::thread_value(std::uint32_t variable, pid_t tid) const {
+  ThreadMemo& memo = thread_memo_[variable];
+  if (memo.value != nullptr && memo.tid == tid) return memo.value;
+  const auto& values = by_thread_[variable];
+  const auto found = values.find(tid);
+  if (found == values.end()) return nullptr;
+  // Only the non-const members write through the slot.
+  memo = {tid, const_cast<Value*>(&found->second)};
+  return memo.value;
+}
+
 Value Variables::load(std::uint32_t variable, pid_t tid, const Key& key) const {
   switch (storage_[variable]) {
     case Storage::Scalar: return scalars_[variable];
     case Storage::ThreadScalar: {
-      const auto& values = by_thread_[variable];
-      const auto found = values.find(tid);
-      return found == values.end() ? zero(variable) : found->second;
+      const Value* value = thread_value(variable, tid);
+      return value == nullptr ? zero(variable) : *value;
     }
     case Storage::Keyed: break;
   }
@@ -70,9 +81,8 @@ std::optional<std::int64_t> Variables::load_integer(std::uint32_t variable, pid_
   switch (storage_[variable]) {
     case Storage::Scalar: return scalars_[variable].integer;
     case Storage::ThreadScalar: {
-      const auto& values = by_thread_[variable];
-      const auto found = values.find(tid);
-      return found == values.end() ? 0 : found->second.integer;
+      const Value* value = thread_value(variable, tid);
+      return value == nullptr ? 0 : value->integer;
     }
     case Storage::Keyed: break;
   }
@@ -94,20 +104,19 @@ void Variables::store(std::uint32_t variable, pid_t tid, const Key& key, Value v
 
 void Variables::store_dynamic(std::uint32_t variable, pid_t tid, const Key& key, Value value) {
   if (storage_[variable] == Storage::ThreadScalar) {
-    auto& values = by_thread_[variable];
-    const auto found = values.find(tid);
-    const bool held = found != values.end() && !found->second.is_zero();
-    const std::size_t old_size = held ? footprint(8, found->second) : 0;
+    Value* slot = thread_value(variable, tid);
+    const bool held = slot != nullptr && !slot->is_zero();
+    const std::size_t old_size = held ? footprint(8, *slot) : 0;
     const std::size_t new_size = footprint(8, value);
     if (used_ - old_size + new_size > limit_) {
       ++drops_;
       return;
     }
     used_ = used_ - old_size + new_size;
-    if (found == values.end()) {
-      values.emplace(tid, std::move(value));
+    if (slot == nullptr) {
+      thread_memo_[variable] = {tid, &by_thread_[variable].emplace(tid, std::move(value)).first->second};
     } else {
-      found->second = std::move(value);
+      *slot = std::move(value);
     }
     return;
   }
@@ -133,12 +142,15 @@ void Variables::erase(std::uint32_t variable, pid_t tid, const Key& key) {
   switch (storage_[variable]) {
     case Storage::Scalar: scalars_[variable] = zero(variable); return;
     case Storage::ThreadScalar: {
+      Value* slot = thread_value(variable, tid);
+      if (slot == nullptr || slot->is_zero()) return;
+      used_ -= footprint(8, *slot);
+      *slot = zero(variable);
       auto& values = by_thread_[variable];
-      const auto found = values.find(tid);
-      if (found == values.end() || found->second.is_zero()) return;
-      used_ -= footprint(8, found->second);
-      found->second = zero(variable);
-      if (values.size() > 65536) std::erase_if(values, [](const auto& entry) { return entry.second.is_zero(); });
+      if (values.size() > 65536) {
+        thread_memo_[variable] = {};
+        std::erase_if(values, [](const auto& entry) { return entry.second.is_zero(); });
+      }
       return;
     }
     case Storage::Keyed: break;
@@ -159,6 +171,7 @@ void Variables::clear(const std::vector<std::uint32_t>& variables) {
           if (!value.is_zero()) used_ -= footprint(8, value);
         }
         by_thread_[v].clear();
+        thread_memo_[v] = {};
         break;
       case Storage::Keyed:
         for (const auto& [key, value] : keyed_[v]) used_ -= footprint(key_bytes(key), value);

@@ -64,6 +64,15 @@ class Variables {
   // costs nothing against dynvarsize), so that setting and clearing self->x
   // per event does not allocate; swept when there are many.
   std::vector<std::unordered_map<pid_t, Value>> by_thread_;
+  // Per self-> variable, the slot of the thread used last: an enter/exit
+  // pair reads and writes one thread's slot several times in a row. Slots
+  // stay put in the map (node-based) until the map is cleared or swept.
+  struct ThreadMemo {
+    pid_t tid = 0;
+    Value* value = nullptr;
+  };
+  mutable std::vector<ThreadMemo> thread_memo_;
+  Value* thread_value(std::uint32_t variable, pid_t tid) const;
   std::vector<std::unordered_map<Key, Value, KeyHash>> keyed_;
   std::vector<std::uint32_t> per_event_;   // this->: cleared per event
   std::vector<std::uint32_t> per_clause_;  // $scratch: cleared per clause
