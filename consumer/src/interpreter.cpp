@@ -43,6 +43,20 @@ BinaryOp binary_of(AssignOp op) {
   return BinaryOp::Add;
 }
 
+bool is_comparison(BinaryOp op) { return op >= BinaryOp::Less && op <= BinaryOp::NotEqual; }
+
+// Whether a comparison holds for operands in this order (<0, 0, >0).
+bool holds(BinaryOp op, int order) {
+  switch (op) {
+    case BinaryOp::Less: return order < 0;
+    case BinaryOp::LessEqual: return order <= 0;
+    case BinaryOp::Greater: return order > 0;
+    case BinaryOp::GreaterEqual: return order >= 0;
+    case BinaryOp::Equal: return order == 0;
+    default: return order != 0;
+  }
+}
+
 }  // namespace
 
 Interpreter::Interpreter(const compiler::Program& program, RuntimeSettings settings, OutputFormat& format,
@@ -180,15 +194,14 @@ std::int64_t Interpreter::integer(std::uint32_t index) {
         if (const auto value = variables_.load_integer(node.symbol, firing_->tid)) return *value;
       }
       break;
-    case Op::Unary: {
+    case Op::Unary:
       switch (static_cast<UnaryOp>(node.sub)) {
         case UnaryOp::Negate: return narrow(static_cast<std::int64_t>(0 - bits(integer(node.children[0]))), node.type);
         case UnaryOp::Plus: return integer(node.children[0]);
         case UnaryOp::LogicalNot: return truth(node.children[0]) ? 0 : 1;
         case UnaryOp::BitNot: return narrow(~integer(node.children[0]), node.type);
       }
-      break;
-    }
+      return 0;
     case Op::Binary:
       if (const auto value = integer_binary(node)) return *value;
       break;
@@ -214,21 +227,11 @@ std::optional<std::int64_t> Interpreter::integer_binary(const Node& node) {
   if (!left_type.is_integer() || !right_type.is_integer()) return std::nullopt;
   const std::int64_t left = integer(node.children[0]);
   const std::int64_t right = integer(node.children[1]);
-  if (op >= BinaryOp::Less && op <= BinaryOp::NotEqual) {
-    int order = 0;
+  if (is_comparison(op)) {
     if (is_unsigned64(left_type) || is_unsigned64(right_type)) {
-      order = bits(left) < bits(right) ? -1 : bits(left) > bits(right) ? 1 : 0;
-    } else {
-      order = left < right ? -1 : left > right ? 1 : 0;
+      return holds(op, bits(left) < bits(right) ? -1 : bits(left) > bits(right) ? 1 : 0);
     }
-    switch (op) {
-      case BinaryOp::Less: return order < 0;
-      case BinaryOp::LessEqual: return order <= 0;
-      case BinaryOp::Greater: return order > 0;
-      case BinaryOp::GreaterEqual: return order >= 0;
-      case BinaryOp::Equal: return order == 0;
-      default: return order != 0;
-    }
+    return holds(op, left < right ? -1 : left > right ? 1 : 0);
   }
   return narrow(arithmetic(node.sub, left, right, is_unsigned64(node.type)), node.type);
 }
@@ -273,20 +276,10 @@ Value Interpreter::evaluate(std::uint32_t index) {
       variables_.store(node.symbol, firing_->tid, key, Value::of(updated));
       return Value::of((node.sub & 2) != 0 ? updated : old);
     }
-    case Op::Unary: {
-      const std::int64_t operand = integer(node.children[0]);
-      switch (static_cast<UnaryOp>(node.sub)) {
-        case UnaryOp::Negate: return Value::of(narrow(static_cast<std::int64_t>(0 - bits(operand)), node.type));
-        case UnaryOp::Plus: return Value::of(operand);
-        case UnaryOp::LogicalNot: return Value::of(evaluate(node.children[0]).is_zero() ? 1 : 0);
-        case UnaryOp::BitNot: return Value::of(narrow(~operand, node.type));
-      }
-      return Value::of(0);
-    }
+    case Op::Unary:  // every unary operator gives an integer
+    case Op::Cast: return Value::of(integer(index));
     case Op::Binary: return binary(node);
-    case Op::Conditional:
-      return evaluate(evaluate(node.children[0]).is_zero() ? node.children[2] : node.children[1]);
-    case Op::Cast: return Value::of(narrow(integer(node.children[0]), node.type));
+    case Op::Conditional: return evaluate(truth(node.children[0]) ? node.children[1] : node.children[2]);
     case Op::Call: return call(node);
     case Op::AggregationRef: return Value::of(0);
     case Op::MacroArg:
@@ -323,43 +316,12 @@ std::int64_t Interpreter::arithmetic(std::uint8_t op, std::int64_t left, std::in
 
 Value Interpreter::binary(const Node& node) {
   if (const auto value = integer_binary(node)) return Value::of(*value);
+  // A string operand: glob matching, or a comparison in strcmp's order.
   const auto op = static_cast<BinaryOp>(node.sub);
-  switch (op) {
-    case BinaryOp::LogicalAnd:
-      return Value::of(!evaluate(node.children[0]).is_zero() && !evaluate(node.children[1]).is_zero() ? 1 : 0);
-    case BinaryOp::LogicalOr:
-      return Value::of(!evaluate(node.children[0]).is_zero() || !evaluate(node.children[1]).is_zero() ? 1 : 0);
-    case BinaryOp::LogicalXor:
-      return Value::of(evaluate(node.children[0]).is_zero() != evaluate(node.children[1]).is_zero() ? 1 : 0);
-    default:
-      break;
-  }
   const Value left = evaluate(node.children[0]);
   const Value right = evaluate(node.children[1]);
-  const ValueType& left_type = clause_->nodes[node.children[0]].type;
-  const ValueType& right_type = clause_->nodes[node.children[1]].type;
-  if (op == BinaryOp::Glob) {
-    return Value::of(::fnmatch(right.text.c_str(), left.text.c_str(), 0) == 0 ? 1 : 0);
-  }
-  if (op >= BinaryOp::Less && op <= BinaryOp::NotEqual) {
-    int order = 0;
-    if (left.is_string || right.is_string) {
-      const int compared = std::strcmp(left.text.c_str(), right.text.c_str());
-      order = compared < 0 ? -1 : compared > 0 ? 1 : 0;
-    } else if (is_unsigned64(left_type) || is_unsigned64(right_type)) {
-      order = bits(left.integer) < bits(right.integer) ? -1 : bits(left.integer) > bits(right.integer) ? 1 : 0;
-    } else {
-      order = left.integer < right.integer ? -1 : left.integer > right.integer ? 1 : 0;
-    }
-    switch (op) {
-      case BinaryOp::Less: return Value::of(order < 0);
-      case BinaryOp::LessEqual: return Value::of(order <= 0);
-      case BinaryOp::Greater: return Value::of(order > 0);
-      case BinaryOp::GreaterEqual: return Value::of(order >= 0);
-      case BinaryOp::Equal: return Value::of(order == 0);
-      default: return Value::of(order != 0);
-    }
-  }
+  if (op == BinaryOp::Glob) return Value::of(::fnmatch(right.text.c_str(), left.text.c_str(), 0) == 0 ? 1 : 0);
+  if (is_comparison(op)) return Value::of(holds(op, std::strcmp(left.text.c_str(), right.text.c_str())) ? 1 : 0);
   return Value::of(narrow(arithmetic(node.sub, left.integer, right.integer, is_unsigned64(node.type)), node.type));
 }
 
