@@ -10,6 +10,7 @@
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/probe_pattern.hpp"
+#include "probity/manual/manual.hpp"
 #include "release_choice.hpp"
 
 namespace probity::cli {
@@ -154,21 +155,6 @@ void print_table(const std::vector<const Event*>& events, const std::vector<std:
   for (const auto& row : rows) print_row(row);
 }
 
-std::string sourced_level(std::string_view level, catalogue::AttributeSource source) {
-  return padded(std::string(level), 10) + "(" + std::string(catalogue::to_string(source)) + ")";
-}
-
-void print_attributes_block(const std::string& title, const catalogue::SourcedAttributes& attributes,
-                            bool with_sources, std::ostream& out) {
-  out << "\t" << title << "\n";
-  const auto line = [&](const char* label, std::string_view level, catalogue::AttributeSource source) {
-    out << "\t\t" << label << (with_sources ? sourced_level(level, source) : std::string(level)) << "\n";
-  };
-  line("Identifier Names: ", stability::to_string(attributes.value.name), attributes.sources[0]);
-  line("Data Semantics:   ", stability::to_string(attributes.value.data), attributes.sources[1]);
-  line("Dependency Class: ", stability::to_string(attributes.value.dependency_class), attributes.sources[2]);
-}
-
 void print_verbose(const Event& event, const std::optional<bool>& live, const std::string& running,
                    std::ostream& out) {
   out << event.provider << ":" << event.name << "\n";
@@ -182,32 +168,7 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
                      : "\tUndocumented: the catalogue does not describe this event, so it is Private/Private/Unknown.\n");
   }
   if (!event.module.empty()) out << "\tDefined by module " << event.module << ".\n";
-  out << "\n";
-
-  print_attributes_block("Probe Description Attributes", event.stability, true, out);
-  if (!event.rationale.empty()) out << wrapped(event.rationale, "\t\tWhy: ", "\t\t     ", wrap_width - 21);
-  if (!event.fields.empty()) {
-    catalogue::SourcedAttributes arguments;
-    arguments.value = stability::Attributes::maximum();
-    for (const Field& field : event.fields) arguments.value = stability::minimum(arguments.value, field.stability.value);
-    out << "\n";
-    print_attributes_block("Argument Attributes", arguments, false, out);
-  }
-
-  out << "\n\tHazard\n";
-  if (event.hazard.level == Hazard::None) {
-    out << "\t\tnone\n";
-  } else {
-    out << wrapped(std::string(catalogue::to_string(event.hazard.level)) + ": " + event.hazard.reason, 2);
-    if (!event.hazard.reference.empty()) out << "\t\tsee " << event.hazard.reference << "\n";
-  }
-
-  if (event.support.state != catalogue::Support::Unstated) {
-    out << "\n\tVendor support\n";
-    out << wrapped(event.support.vendor + ": " + std::string(catalogue::to_string(event.support.state)) +
-                       (event.support.note.empty() ? "" : ": " + event.support.note),
-                   2);
-  }
+  out << manual::stability_block(event, manual::TerminalLayout::DTrace, wrap_width);
 
   out << "\n\tAvailability\n";
   out << "\t\trunning kernel " << running << ": " << availability(live) << "\n";

@@ -68,13 +68,109 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 // --------------------------------------------------------------- probity man
 
+// A probe whose components come from the catalogue, a vendor and the kernel,
+// with two fields, a hazard and a vendor's word on support.
+Event mixed_sources_event() {
+  Event event;
+  event.provider = "acme";
+  event.name = "acme_event";
+  event.stability.value = {stability::Level::Stable, stability::Level::Unstable, stability::DependencyClass::Isa};
+  event.stability.sources = {catalogue::AttributeSource::Catalogue, catalogue::AttributeSource::Vendor,
+                             catalogue::AttributeSource::Kernel};
+  event.rationale = "Set by three sources on purpose for this test.";
+  catalogue::Field first;
+  first.stability.value = {stability::Level::Stable, stability::Level::Evolving, stability::DependencyClass::Isa};
+  catalogue::Field second;
+  second.stability.value = {stability::Level::Evolving, stability::Level::Stable, stability::DependencyClass::Common};
+  event.fields = {first, second};
+  event.hazard = {catalogue::Hazard::Sensitive, "Exposes task names.", "docs/x.md"};
+  event.support = {catalogue::Support::Unsupported, "acme",
+                   "Acme kernels patch the scheduler, so the event fires at other points than upstream."};
+  return event;
+}
+
+TEST(StabilityBlock, DTraceLayoutIsWhatProbityLvPrints) {
+  EXPECT_EQ(lines_of(stability_block(mixed_sources_event(), TerminalLayout::DTrace, 78)),
+            (std::vector<std::string>{
+                "",
+                "\tProbe Description Attributes",
+                "\t\tIdentifier Names: Stable    (catalogue)",
+                "\t\tData Semantics:   Unstable  (vendor)",
+                "\t\tDependency Class: ISA       (kernel)",
+                "\t\tWhy: Set by three sources on purpose for this test.",
+                "",
+                "\tArgument Attributes",
+                "\t\tIdentifier Names: Evolving",
+                "\t\tData Semantics:   Evolving",
+                "\t\tDependency Class: ISA",
+                "",
+                "\tHazard",
+                "\t\tsensitive: Exposes task names.",
+                "\t\tsee docs/x.md",
+                "\t\tA program must opt in with -x allow=sensitive.",
+                "",
+                "\tVendor support",
+                // Two tabs are 16 columns: 59 characters of text fit in 78, the next word does not.
+                "\t\tacme: unsupported: Acme kernels patch the scheduler, so the",
+                "\t\t\tevent fires at other points than upstream.",
+            }));
+}
+
+TEST(StabilityBlock, ManPageLayoutIsWhatProbityManPrints) {
+  // At 50 columns the opt-in line fits exactly; the Why and the vendor's note wrap.
+  EXPECT_EQ(stability_block(mixed_sources_event(), TerminalLayout::ManPage, 50), R"(
+STABILITY
+    Probe Description Attributes
+        Identifier Names: Stable    (catalogue)
+        Data Semantics:   Unstable  (vendor)
+        Dependency Class: ISA       (kernel)
+        Why: Set by three sources on purpose for
+             this test.
+    Argument Attributes
+        Identifier Names: Evolving
+        Data Semantics:   Evolving
+        Dependency Class: ISA
+
+HAZARD
+    sensitive: Exposes task names.
+    see docs/x.md
+    A program must opt in with -x allow=sensitive.
+
+VENDOR SUPPORT
+    acme: unsupported: Acme kernels patch the
+        scheduler, so the event fires at other
+        points than upstream.
+)");
+}
+
+TEST(StabilityBlock, NoHazardNoFieldsNoVendor) {
+  Event plain;
+  plain.stability.value = catalogue::undocumented_attributes;
+  const std::string block = stability_block(plain, TerminalLayout::DTrace, 78);
+  EXPECT_EQ(lines_of(block), (std::vector<std::string>{
+                                 "",
+                                 "\tProbe Description Attributes",
+                                 "\t\tIdentifier Names: Private   (default)",
+                                 "\t\tData Semantics:   Private   (default)",
+                                 "\t\tDependency Class: Unknown   (default)",
+                                 "",
+                                 "\tHazard",
+                                 "\t\tnone",
+                             }));
+  plain.hazard = {catalogue::Hazard::Forbidden, "Crashes the machine.", ""};
+  EXPECT_TRUE(contains(stability_block(plain, TerminalLayout::ManPage, 80),
+                       "\nHAZARD\n    forbidden: Crashes the machine.\n"
+                       "    No program can enable it, whatever its options.\n"))
+      << stability_block(plain, TerminalLayout::ManPage, 80);
+}
+
 TEST(ReferenceManualEntry, SchedSwitchHasEveryFieldAndItsStableAttributes) {
   const Event* event = newest().find_event("sched", "sched_switch");
   ASSERT_NE(event, nullptr);
   const std::string entry = terminal_entry(shipped_index(), "sched:sched_switch", 200, newest().release);
   EXPECT_TRUE(entry.starts_with("sched:sched_switch\n")) << entry;
   EXPECT_TRUE(contains(entry, "Identifier Names: Stable")) << entry;
-  EXPECT_TRUE(contains(entry, "Data Semantics: Stable")) << entry;
+  EXPECT_TRUE(contains(entry, "Data Semantics:   Stable")) << entry;
   EXPECT_TRUE(contains(entry, "Dependency Class: Common")) << entry;
   EXPECT_TRUE(contains(entry, "(catalogue)")) << "where the attributes came from:\n" << entry;
   ASSERT_FALSE(event->fields.empty());

@@ -50,20 +50,6 @@ std::string event_description(const Event& event) {
          "program needs -x amin=Private to use it.";
 }
 
-constexpr std::array<const char*, 3> component_names{"Identifier Names", "Data Semantics", "Dependency Class"};
-
-std::array<std::string, 3> components(const stability::Attributes& attributes) {
-  return {std::string(stability::to_string(attributes.name)), std::string(stability::to_string(attributes.data)),
-          std::string(stability::to_string(attributes.dependency_class))};
-}
-
-// The lowest of the fields' attributes: DTrace's "Argument Attributes".
-stability::Attributes argument_attributes(const Event& event) {
-  stability::Attributes lowest = stability::Attributes::maximum();
-  for (const Field& field : event.fields) lowest = stability::minimum(lowest, field.stability.value);
-  return lowest;
-}
-
 }  // namespace
 
 Releases::Releases(const catalogue::Index& index) {
@@ -115,6 +101,17 @@ ProbeEntry make_entry(const Releases& releases, const Catalogue& catalogue, cons
   }
   entry.example = example_program(event);
   return entry;
+}
+
+std::array<std::string, 3> components(const stability::Attributes& attributes) {
+  return {std::string(stability::to_string(attributes.name)), std::string(stability::to_string(attributes.data)),
+          std::string(stability::to_string(attributes.dependency_class))};
+}
+
+stability::Attributes argument_attributes(const Event& event) {
+  stability::Attributes lowest = stability::Attributes::maximum();
+  for (const Field& field : event.fields) lowest = stability::minimum(lowest, field.stability.value);
+  return lowest;
 }
 
 std::string first_sentence(std::string_view text) {
@@ -205,7 +202,7 @@ std::string entry_markdown(const ProbeEntry& entry) {
   md += "**Stability** (Probe Description Attributes)\n\n| component | level | set by |\n|---|---|---|\n";
   const std::array<std::string, 3> levels = components(event.stability.value);
   for (std::size_t i = 0; i < 3; ++i) {
-    md += std::string("| ") + component_names[i] + " | " + levels[i] + " | " +
+    md += "| " + std::string(component_names[i]) + " | " + levels[i] + " | " +
           std::string(catalogue::to_string(event.stability.sources[i])) + " |\n";
   }
   md += "\n";
@@ -275,39 +272,7 @@ std::string entry_text(const ProbeEntry& entry, std::size_t width) {
     text += wrap("With the vendor overlay " + overlay + " in force for " + entry.release + ".", indent, indent, width);
   }
 
-  text += "\nSTABILITY\n" + indent + "Probe Description Attributes\n";
-  const std::array<std::string, 3> levels = components(event.stability.value);
-  for (std::size_t i = 0; i < 3; ++i) {
-    std::string line = deeper + component_names[i] + ": " + levels[i];
-    line += std::string(std::max<std::size_t>(1, 36 - line.size()), ' ') + "(" +
-            std::string(catalogue::to_string(event.stability.sources[i])) + ")";
-    text += line + "\n";
-  }
-  if (!event.rationale.empty()) text += wrap("Why: " + event.rationale, deeper, deeper + "     ", width);
-  if (!event.fields.empty()) {
-    text += indent + "Argument Attributes\n";
-    const std::array<std::string, 3> lowest = components(argument_attributes(event));
-    for (std::size_t i = 0; i < 3; ++i) text += deeper + component_names[i] + ": " + lowest[i] + "\n";
-  }
-
-  text += "\nHAZARD\n";
-  if (event.hazard.level == Hazard::None) {
-    text += indent + "none\n";
-  } else {
-    const std::string level(catalogue::to_string(event.hazard.level));
-    text += wrap(level + ": " + event.hazard.reason, indent, deeper, width);
-    if (!event.hazard.reference.empty()) text += wrap("see " + event.hazard.reference, indent, deeper, width);
-    text += wrap(event.hazard.level == Hazard::Forbidden ? "No program can enable it, whatever its options."
-                                                         : "A program must opt in with -x allow=" + level + ".",
-                 indent, indent, width);
-  }
-
-  if (event.support.state != catalogue::Support::Unstated) {
-    text += "\nVENDOR SUPPORT\n";
-    text += wrap(event.support.vendor + ": " + std::string(catalogue::to_string(event.support.state)) +
-                     (event.support.note.empty() ? "" : ": " + event.support.note),
-                 indent, deeper, width);
-  }
+  text += stability_block(event, TerminalLayout::ManPage, width);
 
   text += "\nAVAILABILITY\n";
   std::size_t release_width = 0;

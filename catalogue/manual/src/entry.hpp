@@ -3,6 +3,7 @@
 // terminal text (probity man).
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,14 @@ ProbeEntry make_entry(const Releases& releases, const catalogue::Catalogue& cata
 std::string entry_markdown(const ProbeEntry& entry);
 // The entry for a terminal, wrapped to `width` columns.
 std::string entry_text(const ProbeEntry& entry, std::size_t width);
+
+// DTrace's names of the three components of a stability, in their order.
+inline constexpr std::array<std::string_view, 3> component_names{"Identifier Names", "Data Semantics",
+                                                                 "Dependency Class"};
+// The levels of name, data and class: {"Stable", "Evolving", "Common"}.
+std::array<std::string, 3> components(const stability::Attributes& attributes);
+// The lowest of the event's fields' attributes: DTrace's "Argument Attributes".
+stability::Attributes argument_attributes(const catalogue::Event& event);
 
 // The first sentence of `text` (up to the first ". " or the end).
 std::string first_sentence(std::string_view text);

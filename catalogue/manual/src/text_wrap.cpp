@@ -1,10 +1,23 @@
 #include "text_wrap.hpp"
 
 namespace probity::manual::detail {
+namespace {
+
+constexpr std::size_t tab_stop = 8;
+
+// The column a terminal is at after printing `text` from the margin.
+std::size_t columns(std::string_view text) {
+  std::size_t column = 0;
+  for (const char c : text) column = c == '\t' ? (column / tab_stop + 1) * tab_stop : column + 1;
+  return column;
+}
+
+}  // namespace
 
 std::string wrap(std::string_view text, const std::string& first, const std::string& continuation, std::size_t width) {
   std::string result;
   std::string line = first;
+  std::size_t column = columns(first);
   std::size_t prefix = first.size();
   bool line_has_words = false;
   std::size_t start = 0;
@@ -14,14 +27,19 @@ std::string wrap(std::string_view text, const std::string& first, const std::str
     const std::string_view word = text.substr(start, end - start);
     start = end + 1;
     if (word.empty()) continue;
-    if (line_has_words && line.size() + 1 + word.size() > width) {
+    if (line_has_words && column + 1 + word.size() > width) {
       result += line + '\n';
       line = continuation;
+      column = columns(continuation);
       prefix = continuation.size();
       line_has_words = false;
     }
-    if (line_has_words) line += ' ';
+    if (line_has_words) {
+      line += ' ';
+      ++column;
+    }
     line += word;
+    column += word.size();
     line_has_words = true;
   }
   if (line_has_words || prefix > 0 || result.empty()) {

@@ -5,6 +5,8 @@
 // static HTML site with offline search (both through libcmark-gfm).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "probity/catalogue/index.hpp"
+#include "probity/catalogue/model.hpp"
 
 namespace probity::manual {
 
@@ -75,6 +78,20 @@ std::string man_page(const Page& page);
 std::string terminal_entry(const catalogue::Index& index, std::string_view probe, int width = 80,
                            const std::string& release = {},
                            const std::function<void(catalogue::Catalogue&)>& adjust = {});
+
+// The two ways a terminal shows a probe. ManPage: probity man's sections,
+// upper-case headings at the margin and four-space indents. DTrace: probity
+// -lv's blocks, as dtrace -lv prints them, title-case headings one tab in.
+enum class TerminalLayout : std::uint8_t { ManPage, DTrace };
+
+// A probe's stability for a terminal, as both probity man and probity -lv
+// show it: the Probe Description Attributes (each component's level and where
+// it comes from: catalogue, kernel, vendor or default) and why, the Argument
+// Attributes (the lowest of its fields'), its hazard and what a program must
+// do to use it, and the vendor's support when an overlay states it. Each
+// heading of the outermost level follows a blank line, so the text starts
+// with one; wrapped to `width` columns (a tab counts to the next multiple of 8).
+std::string stability_block(const catalogue::Event& event, TerminalLayout layout, std::size_t width);
 
 // The example program a probe's entry shows: a D program that compiles
 // against `catalogue` (the catalogue `event` comes from) with no option on the
