@@ -1,10 +1,13 @@
 #include "compat_command.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <string_view>
 
 #include "cli_error.hpp"
 #include "index_location.hpp"
@@ -14,6 +17,7 @@
 #include "probity/compiler/object.hpp"
 #include "probity/consumer/verify.hpp"
 #include "release_choice.hpp"
+#include "site.hpp"
 
 namespace probity::cli {
 namespace {
@@ -28,6 +32,14 @@ struct CompatOptions {
   std::vector<std::pair<std::string, std::string>> options;
   std::vector<std::string> macro_arguments;
   std::optional<std::string> index;
+  SiteOptions site;  // --catalogue, --overlay
+};
+
+// What the verdicts are printed with: the vendor overlays applied to each
+// release's catalogue, and what they said that did not apply.
+struct ReleaseOverlays {
+  std::vector<std::string> files;
+  std::vector<catalogue::Diagnostic> notes;
 };
 
 CompatOptions parse(const std::vector<std::string>& arguments) {
@@ -60,6 +72,10 @@ CompatOptions parse(const std::vector<std::string>& arguments) {
       parsed.verbose = true;
     } else if (argument == "--index" || argument.starts_with("--index=")) {
       parsed.index = value("--index");
+    } else if (argument == "--catalogue" || argument.starts_with("--catalogue=")) {
+      parsed.site.catalogue_dir = value("--catalogue");
+    } else if (argument == "--overlay" || argument.starts_with("--overlay=")) {
+      parsed.site.overlay_files.push_back(value("--overlay"));
     } else if (argument.starts_with("-") && argument != "-") {
       throw UsageError("unknown option \"" + argument + "\" for probity compat; see probity compat --help");
     } else {
@@ -102,9 +118,28 @@ std::size_t count_errors(const compiler::ReleaseVerdict& verdict) {
   return errors;
 }
 
+// Under the verdicts: which overlays each release was checked with.
+void print_overlays(const std::vector<compiler::ReleaseVerdict>& verdicts, const std::vector<ReleaseOverlays>& overlays,
+                    std::size_t width, bool verbose, std::ostream& out) {
+  const bool any = std::any_of(overlays.begin(), overlays.end(), [](const ReleaseOverlays& applied) {
+    return !applied.files.empty() || !applied.notes.empty();
+  });
+  if (!any) return;
+  out << "\nvendor overlays applied:\n";
+  for (std::size_t r = 0; r < verdicts.size(); ++r) {
+    const std::string& release = verdicts[r].release;
+    out << "  " << release << std::string(width - release.size() + 3, ' ');
+    if (overlays[r].files.empty()) out << "none";
+    for (std::size_t i = 0; i < overlays[r].files.size(); ++i) out << (i == 0 ? "" : ", ") << overlays[r].files[i];
+    out << "\n";
+    if (!verbose) continue;
+    for (const catalogue::Diagnostic& note : overlays[r].notes) out << "    note: " << note.to_string() << "\n";
+  }
+}
+
 void print_text(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts,
-                const compiler::SourceFile* source, const catalogue::SitePolicy* policy, bool verbose,
-                std::ostream& out) {
+                const std::vector<ReleaseOverlays>& overlays, const compiler::SourceFile* source,
+                const catalogue::SitePolicy* policy, bool verbose, std::ostream& out) {
   out << "probity compat: " << name << " on " << verdicts.size() << " kernel release"
       << (verdicts.size() == 1 ? "" : "s");
   if (policy != nullptr) out << ", held to the site policy " << policy->file.string();
@@ -123,6 +158,7 @@ void print_text(const std::string& name, const std::vector<compiler::ReleaseVerd
     }
     out << "\n";
   }
+  print_overlays(verdicts, overlays, width, verbose, out);
   for (const auto& verdict : verdicts) {
     if (verdict.runs && !verbose) continue;
     if (verdict.diagnostics.empty() && verdict.problems.empty()) continue;
@@ -136,12 +172,21 @@ void print_text(const std::string& name, const std::vector<compiler::ReleaseVerd
 }
 
 void print_json(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts,
-                const catalogue::SitePolicy* policy, std::ostream& out) {
+                const std::vector<ReleaseOverlays>& overlays, const catalogue::SitePolicy* policy,
+                std::ostream& out) {
   out << "{\"program\":" << json_string(name) << ",\"releases\":[";
   for (std::size_t r = 0; r < verdicts.size(); ++r) {
     const auto& verdict = verdicts[r];
     out << (r == 0 ? "" : ",") << "{\"release\":" << json_string(verdict.release)
-        << ",\"runs\":" << (verdict.runs ? "true" : "false") << ",\"problems\":[";
+        << ",\"runs\":" << (verdict.runs ? "true" : "false") << ",\"overlays\":[";
+    for (std::size_t i = 0; i < overlays[r].files.size(); ++i) {
+      out << (i == 0 ? "" : ",") << json_string(overlays[r].files[i]);
+    }
+    out << "],\"overlay_notes\":[";
+    for (std::size_t i = 0; i < overlays[r].notes.size(); ++i) {
+      out << (i == 0 ? "" : ",") << json_string(overlays[r].notes[i].to_string());
+    }
+    out << "],\"problems\":[";
     for (std::size_t p = 0; p < verdict.problems.size(); ++p) {
       out << (p == 0 ? "" : ",") << json_string(verdict.problems[p]);
     }
@@ -158,11 +203,44 @@ void print_json(const std::string& name, const std::vector<compiler::ReleaseVerd
   out << "],\"site_policy\":" << (policy != nullptr ? json_string(policy->file.string()) : "null") << "}\n";
 }
 
+// Whether the object was compiled with -x allow=... naming `hazard`.
+bool object_allows(const compiler::Program& program, std::string_view hazard) {
+  for (const compiler::Option& option : program.options) {
+    if (option.name != "allow") continue;
+    std::string_view rest = option.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      if (rest.substr(0, comma) == hazard) return true;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
+// What the consumer refuses before enabling anything, beyond layouts: a hot
+// or sensitive event (in this release's catalogue with its overlays) that
+// the object was not compiled to allow.
+void check_object_hazards(const compiler::Program& program, const catalogue::Catalogue& catalogue,
+                          compiler::ReleaseVerdict& verdict) {
+  for (const compiler::EventUse& use : program.events) {
+    const catalogue::Event* event = catalogue.find_event(use.provider, use.name);
+    if (event == nullptr) continue;
+    const catalogue::Hazard level = event->hazard.level;
+    if (level != catalogue::Hazard::Hot && level != catalogue::Hazard::Sensitive) continue;
+    const std::string kind(catalogue::to_string(level));
+    if (object_allows(program, kind)) continue;
+    verdict.problems.push_back(use.provider + ":" + use.name + ": " + kind + " in this release's catalogue (" +
+                               event->hazard.reason + ") and the object was not compiled with -x allow=" + kind);
+    verdict.runs = false;
+  }
+}
+
 }  // namespace
 
 std::string compat_usage() {
   return "usage: probity compat -s FILE [ARG...] | -n PROGRAM  --kernel RELEASE [--kernel RELEASE ...] | --all\n"
          "                      [-x NAME=VALUE] [-f text|json] [-v] [--index FILE]\n"
+         "                      [--catalogue DIR] [--overlay FILE ...]\n"
          "\n"
          "Will this program run on those kernel releases? A D script is compiled against\n"
          "each release's catalogue, exactly as probity -e --kernel RELEASE would: every\n"
@@ -175,9 +253,14 @@ std::string compat_usage() {
          "  --kernel RELEASE   a catalogued release, exact or a unique prefix (6.1, 6.18)\n"
          "  --all              every release the catalogue has\n"
          "  -f json            one JSON object: {program, releases: [{release, runs,\n"
-         "                     problems, diagnostics: [{severity, tag, line, column,\n"
-         "                     message, hint}]}]}\n"
-         "  -v                 also show warnings, and releases where it runs\n"
+         "                     overlays, overlay_notes, problems, diagnostics:\n"
+         "                     [{severity, tag, line, column, message, hint}]}],\n"
+         "                     site_policy}\n"
+         "  -v                 also show warnings, releases where it runs, and what\n"
+         "                     the overlays said that the release has no use for\n"
+         "  --index FILE       the catalogue index to read (see probity --help)\n"
+         "  --catalogue DIR    take the vendor overlays from DIR/vendors/<vendor>/\n"
+         "  --overlay FILE     apply exactly this vendor overlay (repeatable)\n"
          "\n"
          "Exit status: 0 when it runs on every release asked about, 1 when it does not\n"
          "run on at least one (usable as a CI gate), 2 for a bad command line.\n"
@@ -185,6 +268,14 @@ std::string compat_usage() {
          "The site policy in force ($PROBITY_POLICY, else /etc/probity/policy.yaml) holds\n"
          "on every release checked, as it does for probity -e --kernel RELEASE: a program\n"
          "using an event or field it forbids does not run anywhere from this host.\n"
+         "\n"
+         "Each release is checked with the vendor overlays chosen for it, as probity -l\n"
+         "and man choose them (the vendor of /etc/os-release, or $PROBITY_OS_RELEASE,\n"
+         "and each overlay's releases: patterns): a probe an overlay lowers below the\n"
+         "threshold, or gives a hazard the program does not allow, fails on the releases\n"
+         "that overlay covers and on no other. The output names the overlays applied to\n"
+         "each release; under the site policy's require_signatures only those need a\n"
+         "signature.\n"
          "\n"
          "example: probity compat -s runqlat.d --kernel 6.1 --kernel 6.12 --kernel 6.18\n";
 }
@@ -197,8 +288,10 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     }
   }
   const CompatOptions options = parse(arguments);
-  const std::optional<catalogue::SitePolicy> policy = catalogue::load_site_policy_in_force();
-  const catalogue::Index index = catalogue::Index::open(locate_index(options.index));
+  const std::filesystem::path index_file = locate_index(options.index);
+  const catalogue::Index index = catalogue::Index::open(index_file);
+  const Site site = load_site(options.site, index_file);
+  const catalogue::SitePolicy* policy = site.policy ? &*site.policy : nullptr;
   std::vector<std::string> releases;
   if (options.all) {
     releases = index.releases();
@@ -206,6 +299,19 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     const std::string running = running_release();
     for (const std::string& kernel : options.kernels) releases.push_back(choose_release(index, kernel, running).release);
   }
+  // Each overlay chosen for any of the releases is loaded (and, under
+  // require_signatures, its signature checked) once; each release's
+  // catalogue then takes those whose patterns match it.
+  const std::vector<catalogue::Overlay> chosen = load_overlays(site, releases);
+  std::vector<ReleaseOverlays> overlays;
+  const auto load = [&](const std::string& release) {
+    catalogue::Catalogue catalogue = index.load(release);
+    ReleaseOverlays applied;
+    for (const catalogue::Overlay& overlay : chosen) catalogue::apply_overlay(catalogue, overlay, &applied.notes);
+    applied.files = catalogue.overlays;
+    overlays.push_back(std::move(applied));
+    return catalogue;
+  };
 
   std::vector<compiler::ReleaseVerdict> verdicts;
   std::string name;
@@ -214,9 +320,10 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     const compiler::Program program = compiler::read_object(*options.script_file);
     name = *options.script_file;
     for (const std::string& release : releases) {
-      const catalogue::Catalogue catalogue = index.load(release);
+      const catalogue::Catalogue catalogue = load(release);
       compiler::ReleaseVerdict verdict = compiler::check_object(program, catalogue);
-      if (policy) {
+      check_object_hazards(program, catalogue, verdict);
+      if (policy != nullptr) {
         try {
           consumer::verify_site_policy(program, catalogue, *policy);
         } catch (const consumer::VerificationError& forbidden) {
@@ -241,15 +348,15 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     compile_options.options = options.options;
     compile_options.macro_arguments = options.macro_arguments;
     compile_options.catalogue_hash = index.content_hash();
-    if (policy) compile_options.site_policy = &*policy;
+    compile_options.site_policy = policy;
     for (const std::string& release : releases) {
-      verdicts.push_back(compiler::check_script(*source, index.load(release), compile_options));
+      verdicts.push_back(compiler::check_script(*source, load(release), compile_options));
     }
   }
   if (options.json) {
-    print_json(name, verdicts, policy ? &*policy : nullptr, out);
+    print_json(name, verdicts, overlays, policy, out);
   } else {
-    print_text(name, verdicts, source ? &*source : nullptr, policy ? &*policy : nullptr, options.verbose, out);
+    print_text(name, verdicts, overlays, source ? &*source : nullptr, policy, options.verbose, out);
   }
   for (const auto& verdict : verdicts) {
     if (!verdict.runs) return exit_failure;

@@ -28,7 +28,8 @@ std::string usage() {
   return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE] [-x OPT[=VAL]] [--kernel RELEASE]\n"
          "       probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
          "       probity compat -s FILE | -n PROGRAM --kernel RELEASE ... | --all [-f json]\n"
-         "       probity man PROBE [--kernel RELEASE]\n"
+         "                      [--catalogue DIR] [--overlay FILE]   (probity compat --help)\n"
+         "       probity man PROBE [--kernel RELEASE] [--catalogue DIR] [--overlay FILE]\n"
          "       probity manual --format md|man|html -o DIR [--reference]\n"
          "       probity catalogue build|harvest|diff|lint|stats ...   (probity catalogue --help)\n"
          "       probity --help | --version\n";

@@ -10,7 +10,10 @@
 //                                     (an unmarked example must compile cleanly)
 //   <!-- args: 42 bash -->            its macro arguments $1, $2, ...
 //   <!-- forbid: provider:event -->   compile against the release with that
-//                                     probe forbidden, as a site policy would
+//                                     probe forbidden, as the catalogue would
+//   <!-- site-forbid: provider:event -->  compile with a site policy
+//                                     /etc/probity/policy.yaml whose line 2
+//                                     forbids that probe (forbid.events)
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "probity/catalogue/index.hpp"
+#include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/compile.hpp"
 #include "probity/compiler/diagnostic_tags.hpp"
 
@@ -51,6 +55,7 @@ struct Example {
   std::string expected_warning;
   std::vector<std::string> arguments;
   std::string forbidden_probe;
+  std::string site_forbidden_probe;
 };
 
 // The value of `<!-- key: value -->`, or "" when `line` is not that marker.
@@ -85,6 +90,7 @@ std::vector<Example> examples(const std::string& document) {
       if (auto value = marker(line, "warns"); !value.empty()) example.expected_warning = value;
       if (auto value = marker(line, "args"); !value.empty()) example.arguments = words(value);
       if (auto value = marker(line, "forbid"); !value.empty()) example.forbidden_probe = value;
+      if (auto value = marker(line, "site-forbid"); !value.empty()) example.site_forbidden_probe = value;
     }
     std::size_t end = i + 1;
     for (; end < lines.size() && lines[end] != "```"; ++end) example.text += lines[end] + "\n";
@@ -121,6 +127,12 @@ void check_example(const Example& example) {
   SCOPED_TRACE(example.document + ":" + std::to_string(example.line));
   CompileOptions options;
   options.macro_arguments = example.arguments;
+  // As load_site_policy reads "forbid:\n  events: [\"PROBE\"]\n".
+  catalogue::SitePolicy site;
+  site.file = "/etc/probity/policy.yaml";
+  site.forbidden_events.push_back(
+      {"forbid.events: \"" + example.site_forbidden_probe + "\"", {site.file.string(), 2, 12}});
+  if (!example.site_forbidden_probe.empty()) options.site_policy = &site;
   const catalogue::Catalogue catalogue =
       example.forbidden_probe.empty() ? shipped() : with_forbidden(example.forbidden_probe);
   const CompileResult result = compile(SourceFile{"example.d", example.text}, catalogue, options);

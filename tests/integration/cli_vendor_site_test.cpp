@@ -1,8 +1,10 @@
 // Vendor overlays and the site policy where probity -l is not the command:
 // probity man shows what the overlays in force say of a probe, probity compat
-// holds programs to the site policy, require_signatures asks a signature only
-// of the overlays that would be applied, and only the build tree's own
-// probity treats the source tree as its home.
+// checks each release with the overlays chosen for it and holds programs to
+// the site policy, the site's refusals carry their own tag (D_SITE_POLICY),
+// require_signatures asks a signature only of the overlays that would be
+// applied, and only the build tree's own probity treats the source tree as
+// its home.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,7 +77,7 @@ TEST(ManOverlay, ShowsTheVendorsStabilityHazardAndSupport) {
   const Outcome adjusted = man({"sched:sched_switch", "--kernel", newest, "--overlay", overlay.string()});
   ASSERT_EQ(adjusted.status, 0) << adjusted.err;
   EXPECT_NE(adjusted.out.find("With the vendor overlay " + overlay.string()), std::string::npos) << adjusted.out;
-  EXPECT_NE(adjusted.out.find("Data Semantics: Unstable    (vendor)"), std::string::npos) << adjusted.out;
+  EXPECT_NE(adjusted.out.find("Data Semantics:   Unstable  (vendor)"), std::string::npos) << adjusted.out;
   EXPECT_NE(adjusted.out.find("Why: acme: Acme rebuilt its scheduler."), std::string::npos) << adjusted.out;
   EXPECT_NE(adjusted.out.find("HAZARD\n    sensitive: Acme says task names are customer data."), std::string::npos)
       << adjusted.out;
@@ -105,7 +107,7 @@ TEST(ManOverlay, CatalogueDirectoryAndOsReleaseChooseTheVendor) {
                              "/vendors/debian/6.1.yaml in force for 6.1.0-56-amd64."),
               std::string::npos)
         << shown.out;
-    EXPECT_NE(shown.out.find("Data Semantics: Evolving    (vendor)"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("Data Semantics:   Evolving  (vendor)"), std::string::npos) << shown.out;
     const Outcome unsupported = man({"sched:sched_stat_wait", "--kernel", "6.1", "--catalogue",
                                      PROBITY_CATALOGUE_SOURCE_DIR});
     EXPECT_NE(unsupported.out.find("VENDOR SUPPORT\n    debian: unsupported: Fires only while schedstats are on"),
@@ -127,6 +129,147 @@ TEST(ManOverlay, ABrokenOverlayIsAnErrorNamingTheFile) {
   EXPECT_EQ(broken.status, 1);
   EXPECT_NE(broken.err.find(overlay.string() + ":3:"), std::string::npos) << broken.err;
   EXPECT_EQ(broken.out, "");
+}
+
+// --------------------------------------------------------------- compat
+
+constexpr const char* release_6_12 = "6.12.117+deb12-amd64";
+
+// probity compat with acme's overlays from a scratch --catalogue directory:
+// acme lowers sched_switch's data stability on 6.18 and makes sched_waking
+// sensitive on 6.12.
+class CompatOverlayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    lowered_ = scratch_.write("catalogue/vendors/acme/a-6.18.yaml",
+                              "vendor: acme\n"
+                              "releases: ['6.18.*']\n"
+                              "providers:\n"
+                              "  sched:\n"
+                              "    events:\n"
+                              "      sched_switch:\n"
+                              "        stability: {data: Unstable, rationale: Acme rebuilt its scheduler.}\n");
+    raised_ = scratch_.write("catalogue/vendors/acme/b-6.12.yaml",
+                             "vendor: acme\n"
+                             "releases: ['6.12.*']\n"
+                             "providers:\n"
+                             "  sched:\n"
+                             "    events:\n"
+                             "      sched_waking:\n"
+                             "        hazard: {level: sensitive, reason: Acme says wakeups reveal customer load., "
+                             "reference: 'https://acme.example/load'}\n"
+                             "      no_such_event: {supported: false, reason: Not in any kernel.}\n");
+    os_release_ = scratch_.write("os-release", "ID=acme\n");
+  }
+  Outcome compat(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {"compat", "--index", PROBITY_INDEX_FILE, "--catalogue", catalogue().string()});
+    const ScopedEnvironment os("PROBITY_OS_RELEASE", os_release_.string());
+    return probity(arguments);
+  }
+  fs::path catalogue() const { return scratch_.path() / "catalogue"; }
+  ScratchDirectory scratch_{"probity-compat-overlay"};
+  fs::path lowered_;
+  fs::path raised_;
+  fs::path os_release_;
+};
+
+TEST_F(CompatOverlayTest, AProbeAnOverlayLowersDoesNotRunOnTheReleasesItCovers) {
+  const std::string program = "sched:sched_switch { @[args->next_comm] = count(); }";
+  const Outcome result = compat({"-n", program, "--kernel", "6.12", "--kernel", "6.18"});
+  EXPECT_EQ(result.status, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("  " + std::string(release_6_12) + "   runs\n"), std::string::npos) << result.out;
+  // The event's stability, and with it that of the field it reads.
+  EXPECT_NE(result.out.find("  " + std::string(newest) + "        does not run: 2 problems\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("error: probe sched:sched_switch is Stable/Unstable/Common: its data stability is below "
+                            "the threshold"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("[D_STABILITY]"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("vendor overlays applied:\n"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("  " + std::string(newest) + "        " + lowered_.string() + "\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("  " + std::string(release_6_12) + "   " + raised_.string() + "\n"), std::string::npos)
+      << result.out;
+
+  // The threshold the overlay's stability meets: it runs on both.
+  const Outcome accepted = compat({"-n", program, "-x", "amin=Unstable", "--kernel", "6.12", "--kernel", "6.18"});
+  EXPECT_EQ(accepted.status, 0) << accepted.out << accepted.err;
+}
+
+TEST_F(CompatOverlayTest, AHazardAnOverlayAddsNeedsTheProgramToAllowIt) {
+  const std::string program = "sched:sched_waking { @[args->comm] = count(); }";
+  const Outcome result = compat({"-n", program, "--kernel", "6.12", "--kernel", "6.18"});
+  EXPECT_EQ(result.status, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("  " + std::string(release_6_12) + "   does not run: 1 problem\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("  " + std::string(newest) + "        runs\n"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("probe sched:sched_waking is sensitive: Acme says wakeups reveal customer load. "
+                            "[D_HAZARD_SENSITIVE]"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(compat({"-n", program, "-x", "allow=sensitive", "--kernel", "6.12", "--kernel", "6.18"}).status, 0);
+}
+
+TEST_F(CompatOverlayTest, JsonNamesTheOverlaysOfEachRelease) {
+  const Outcome result =
+      compat({"-n", "sched:sched_switch { @ = count(); }", "--kernel", "6.1", "--kernel", "6.12", "--kernel", "6.18",
+              "-f", "json"});
+  EXPECT_EQ(result.status, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("{\"release\":\"6.1.0-56-amd64\",\"runs\":true,\"overlays\":[],\"overlay_notes\":[],"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("{\"release\":\"" + std::string(release_6_12) + "\",\"runs\":true,\"overlays\":[\"" +
+                            raised_.string() + "\"],\"overlay_notes\":[\"" + raised_.string() + ":8:"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("{\"release\":\"" + std::string(newest) + "\",\"runs\":false,\"overlays\":[\"" +
+                            lowered_.string() + "\"],\"overlay_notes\":[],"),
+            std::string::npos)
+      << result.out;
+}
+
+TEST_F(CompatOverlayTest, OverlayFileAndOsReleaseChooseAsForList) {
+  const std::string program = "sched:sched_switch { @ = count(); }";
+  // Another vendor: acme's overlays are not in force.
+  const fs::path fedora = scratch_.write("os-release-fedora", "ID=fedora\n");
+  {
+    const ScopedEnvironment os("PROBITY_OS_RELEASE", fedora.string());
+    const Outcome other = probity({"compat", "--index", PROBITY_INDEX_FILE, "--catalogue", catalogue().string(),
+                                   "-n", program, "--kernel", "6.18"});
+    EXPECT_EQ(other.status, 0) << other.out << other.err;
+    EXPECT_EQ(other.out.find("acme"), std::string::npos) << other.out;
+  }
+  // --overlay: exactly that file, still only for the releases it names.
+  const Outcome chosen = probity({"compat", "--index", PROBITY_INDEX_FILE, "--overlay", lowered_.string(), "-n",
+                                  program, "--kernel", "6.12", "--kernel", "6.18"});
+  EXPECT_EQ(chosen.status, 1) << chosen.out << chosen.err;
+  EXPECT_NE(chosen.out.find("  " + std::string(release_6_12) + "   runs\n"), std::string::npos) << chosen.out;
+  EXPECT_NE(chosen.out.find("  " + std::string(newest) + "        " + lowered_.string() + "\n"), std::string::npos)
+      << chosen.out;
+  const Outcome missing = probity({"compat", "--index", PROBITY_INDEX_FILE, "--catalogue",
+                                   (scratch_.path() / "nowhere").string(), "-n", program, "--kernel", "6.18"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("no such directory"), std::string::npos) << missing.err;
+  const Outcome help = probity({"compat", "--help"});
+  EXPECT_NE(help.out.find("--overlay FILE"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--catalogue DIR"), std::string::npos) << help.out;
+}
+
+TEST_F(CompatOverlayTest, ACompiledObjectMeetsTheOverlaysHazards) {
+  const fs::path object = scratch_.path() / "waking.pob";
+  const Outcome compiled = probity({"--index", PROBITY_INDEX_FILE, "--overlay", lowered_.string(), "--kernel", "6.12",
+                                    "-e", "-o", object.string(), "-n", "sched:sched_waking { @ = count(); }"});
+  ASSERT_EQ(compiled.status, 0) << compiled.err;
+  const Outcome result = compat({"-s", object.string(), "--kernel", "6.12"});
+  EXPECT_EQ(result.status, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("sched:sched_waking: sensitive in this release's catalogue (Acme says wakeups reveal "
+                            "customer load.) and the object was not compiled with -x allow=sensitive"),
+            std::string::npos)
+      << result.out;
+  const Outcome without = probity({"compat", "--index", PROBITY_INDEX_FILE, "--overlay", lowered_.string(), "-s",
+                                   object.string(), "--kernel", "6.12"});
+  EXPECT_EQ(without.status, 0) << without.out << without.err;
 }
 
 // ------------------------------------------------- a root-owned site policy
@@ -165,7 +308,8 @@ TEST_F(SitePolicyTest, CompatSaysAProgramUsingAForbiddenEventRunsNowhere) {
   const Outcome json = compat({"-n", program, "--kernel", "6.18", "-f", "json"});
   EXPECT_EQ(json.status, 1);
   EXPECT_NE(json.out.find("\"runs\":false"), std::string::npos) << json.out;
-  EXPECT_NE(json.out.find("\"tag\":\"D_PROBE_FORBIDDEN\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"tag\":\"D_SITE_POLICY\""), std::string::npos) << json.out;
+  EXPECT_EQ(json.out.find("D_PROBE_FORBIDDEN"), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"site_policy\":\"" + file.string() + "\"}"), std::string::npos) << json.out;
 }
 
@@ -192,6 +336,58 @@ TEST_F(SitePolicyTest, CompatHoldsAForbiddenFieldAgainstScriptsAndObjects) {
                                      file.string()),
             std::string::npos)
       << compiled_object.out;
+}
+
+// The site's refusals have their own tag, D_SITE_POLICY, whose message names
+// the policy file, the place of the rule that matched and the rule; the
+// catalogue's own refusals keep D_STABILITY.
+TEST_F(SitePolicyTest, SiteRefusalsAreTaggedDSitePolicyAndNameTheRule) {
+  const fs::path file = policy("forbid:\n  events: [\"sched:sched_wakeup_new\"]\n  fields: [\"sched:*.prev_comm\"]\n"
+                               "minimum_stability: Stable/Evolving/Common\n");
+  ScopedEnvironment environment("PROBITY_POLICY", file.string());
+  const auto compile = [](const std::string& program) {
+    return probity({"--index", PROBITY_INDEX_FILE, "--kernel", newest, "-e", "-n", program});
+  };
+  const Outcome field = compile("sched:sched_switch { @[args->prev_comm] = count(); }");
+  EXPECT_EQ(field.status, 1) << field.err;
+  EXPECT_NE(field.err.find("field sched:sched_switch.prev_comm is forbidden by the site policy " + file.string() +
+                           ":3:12 (forbid.fields: \"sched:*.prev_comm\") [D_SITE_POLICY]"),
+            std::string::npos)
+      << field.err;
+
+  const Outcome builtin = compile("sched:sched_switch { @[probe] = count(); }");
+  EXPECT_EQ(builtin.status, 1) << builtin.err;
+  EXPECT_NE(builtin.err.find("built-in probe is Evolving/Evolving/Common, below the minimum of the site policy " +
+                             file.string() +
+                             ":4:20 (minimum_stability: Stable/Evolving/Common) [D_SITE_POLICY]"),
+            std::string::npos)
+      << builtin.err;
+  EXPECT_EQ(builtin.err.find("[D_STABILITY]"), std::string::npos) << builtin.err;
+
+  const Outcome glob = compile("sched:sched_wakeup* { @ = count(); }");
+  EXPECT_EQ(glob.status, 0) << glob.err;
+  EXPECT_NE(glob.err.find("warning: sched:sched_wakeup* leaves out 1 probe the site policy forbids: "
+                          "sched:sched_wakeup_new [D_SITE_POLICY]"),
+            std::string::npos)
+      << glob.err;
+  const Outcome only = compile("sched:sched_wakeup_n* { @ = count(); }");
+  EXPECT_EQ(only.status, 1) << only.err;
+  EXPECT_NE(only.err.find("matches only probes the site policy forbids: sched:sched_wakeup_new [D_SITE_POLICY]"),
+            std::string::npos)
+      << only.err;
+  EXPECT_NE(only.err.find("note: sched:sched_wakeup_new is forbidden by the site policy " + file.string() + ":2:12"),
+            std::string::npos)
+      << only.err;
+
+  // The program's own threshold is still the catalogue's rule, D_STABILITY.
+  const Outcome own = probity({"--index", PROBITY_INDEX_FILE, "--kernel", newest, "-e", "-x", "amin=Stable", "-n",
+                               "sched:sched_switch { @[args->prev_state] = count(); }"});
+  EXPECT_EQ(own.status, 1) << own.err;
+  EXPECT_NE(own.err.find("field sched:sched_switch.prev_state is Stable/Evolving/Common: its data stability is below "
+                         "the threshold Stable/Stable/Unknown [D_STABILITY]"),
+            std::string::npos)
+      << own.err;
+  EXPECT_EQ(own.err.find("[D_SITE_POLICY]"), std::string::npos) << own.err;
 }
 
 // ------------------------------------------------------ require_signatures
@@ -242,6 +438,17 @@ TEST_F(SignedOverlaysTest, OnlyTheOverlaysThatApplyNeedASignature) {
   const Outcome entry = man({"sched:sched_switch", "--kernel", newest, "--catalogue", catalogue.string()});
   ASSERT_EQ(entry.status, 0) << entry.err;
   EXPECT_NE(entry.out.find("acme: unsupported"), std::string::npos) << entry.out;
+  // compat applies the signed overlay to the release it covers: sched_switch
+  // is sensitive there; the unsigned one for 5.10 is not chosen.
+  const std::vector<std::string> compat_switch{"compat", "--index", PROBITY_INDEX_FILE, "--catalogue",
+                                               catalogue.string(), "-n", "sched:sched_switch { @ = count(); }",
+                                               "--kernel", "6.12", "--kernel", newest, "-f", "json"};
+  const Outcome checked = probity(compat_switch);
+  EXPECT_EQ(checked.status, 1) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find("\"runs\":false,\"overlays\":[\"" + applies.string() + "\"]"), std::string::npos)
+      << checked.out;
+  EXPECT_NE(checked.out.find("\"runs\":true,\"overlays\":[]"), std::string::npos) << checked.out;
+  EXPECT_NE(checked.out.find("\"tag\":\"D_HAZARD_SENSITIVE\""), std::string::npos) << checked.out;
 
   // For a release it applies to, the unsigned overlay is refused, by -l and by man.
   const Outcome old_list = probity({"--index", PROBITY_INDEX_FILE, "--overlay", elsewhere.string(), "--kernel",
@@ -257,6 +464,14 @@ TEST_F(SignedOverlaysTest, OnlyTheOverlaysThatApplyNeedASignature) {
   EXPECT_EQ(refused_man.status, 1);
   EXPECT_NE(refused_man.err.find("refused " + elsewhere.string()), std::string::npos) << refused_man.err;
   EXPECT_EQ(refused_man.out, "");
+  // compat too, when one of the releases it checks is covered; not otherwise.
+  const Outcome refused_compat = probity(compat_switch);
+  EXPECT_EQ(refused_compat.status, 1);
+  EXPECT_NE(refused_compat.err.find("refused " + elsewhere.string()), std::string::npos) << refused_compat.err;
+  EXPECT_EQ(refused_compat.out, "");
+  const Outcome other_release = probity({"compat", "--index", PROBITY_INDEX_FILE, "--catalogue", catalogue.string(),
+                                         "-n", "sched:sched_switch { @ = count(); }", "--kernel", "6.12"});
+  EXPECT_EQ(other_release.status, 0) << other_release.out << other_release.err;
 }
 
 TEST_F(SignedOverlaysTest, AnOverlayWhoseReleasesCannotBeReadMustBeSigned) {

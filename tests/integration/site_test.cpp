@@ -67,7 +67,7 @@ TEST_F(SiteTest, CompileRefusesAForbiddenEventNamedDirectly) {
                          ":2:12 (forbid.events: \"sched:sched_switch\")"),
             std::string::npos)
       << run.err;
-  EXPECT_NE(run.err.find("[D_PROBE_FORBIDDEN]"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("[D_SITE_POLICY]"), std::string::npos) << run.err;
 }
 
 TEST_F(SiteTest, CompileRefusesAForbiddenEventReachedByGlob) {

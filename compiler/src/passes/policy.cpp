@@ -116,7 +116,7 @@ void check_site_policy(Context& context) {
     for (const StabilityUse& use : info.uses) {
       if (use.probe_description || use.element.starts_with("field ")) continue;
       if (auto rule = site->below_minimum(use.attributes); rule && reported.insert(use.element).second) {
-        context.diagnostics.error("D_STABILITY", use.span,
+        context.diagnostics.error("D_SITE_POLICY", use.span,
                                   use.element + " is " + to_string(use.attributes) + ", below the minimum of " +
                                       rule->describe(),
                                   "no option lowers the site's minimum stability");
@@ -138,7 +138,7 @@ void check_site_policy(Context& context) {
             break;
           }
         }
-        context.diagnostics.error("D_PROBE_FORBIDDEN", span,
+        context.diagnostics.error("D_SITE_POLICY", span,
                                   "field " + element + " is forbidden by " + rule->describe(),
                                   "no option enables a field the site policy forbids; ask the site's administrators");
       }

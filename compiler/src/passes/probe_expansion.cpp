@@ -146,7 +146,7 @@ void report_forbidden(Context& context, const ast::ProbeDescription& description
 
 void report_site_forbidden(Context& context, const ast::ProbeDescription& description, const Event& event,
                            const catalogue::PolicyRule& rule) {
-  context.diagnostics.error("D_PROBE_FORBIDDEN", description.span,
+  context.diagnostics.error("D_SITE_POLICY", description.span,
                             "probe " + full_name(event) + " is forbidden by " + rule.describe(),
                             "no option enables a probe the site policy forbids; ask the site's administrators");
 }
@@ -248,7 +248,7 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
   if (!named && kept == 0 && !skipped_by_site.empty() && skipped_hot.empty() && skipped_sensitive.empty() &&
       skipped_unstable.empty()) {
     auto& diagnostic = context.diagnostics.error(
-        "D_PROBE_FORBIDDEN", description.span,
+        "D_SITE_POLICY", description.span,
         description.text + " matches only probes the site policy forbids: " + list(skipped_by_site),
         "no option enables a probe the site policy forbids; ask the site's administrators");
     diagnostic.notes.push_back(full_name(*skipped_by_site.front()) + " is forbidden by " + first_site_rule->describe());
@@ -256,7 +256,7 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
   }
   if (!skipped_by_site.empty() && !named) {
     auto& diagnostic = context.diagnostics.warning(
-        "D_PROBE_FORBIDDEN", description.span,
+        "D_SITE_POLICY", description.span,
         description.text + " leaves out " + std::to_string(skipped_by_site.size()) + " probe" +
             (skipped_by_site.size() == 1 ? "" : "s") + " the site policy forbids: " + list(skipped_by_site),
         "no option enables them");

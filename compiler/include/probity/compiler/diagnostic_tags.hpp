@@ -30,7 +30,7 @@ inline constexpr DiagnosticTag diagnostic_tags[] = {
   {"D_EMPTY_PROGRAM",        "a program with no clause"},
   // probe expansion
   {"D_PROBE_NOMATCH",        "a probe description that matches no probe of the target kernel"},
-  {"D_PROBE_FORBIDDEN",      "a probe the catalogue or site policy forbids; no option enables it"},
+  {"D_PROBE_FORBIDDEN",      "a probe the catalogue (or a vendor overlay) forbids; no option enables it"},
   {"D_PROBE_UNSUPPORTED",    "a probe kind Probity does not trace (kprobes, fbt, profile, uprobes, ...)"},
   // names, fields and types
   {"D_ARGS_CONTEXT",         "args used in a clause that has no tracepoint (BEGIN, END, tick)"},
@@ -57,6 +57,7 @@ inline constexpr DiagnosticTag diagnostic_tags[] = {
   {"D_STABILITY",            "an element whose stability is below the policy threshold (-x amin)"},
   {"D_HAZARD_HOT",           "a very high-rate probe used without -x allow=hot"},
   {"D_HAZARD_SENSITIVE",     "a probe exposing private data used without -x allow=sensitive"},
+  {"D_SITE_POLICY",          "a probe, field or element the site policy forbids; names the policy file and its rule"},
   // kernel filter pushdown
   {"D_FILTER_REJECTED",      "a predicate part the kernel filter grammar rejected; evaluated in user space"},
 };
