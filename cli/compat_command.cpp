@@ -203,20 +203,6 @@ void print_json(const std::string& name, const std::vector<compiler::ReleaseVerd
   out << "],\"site_policy\":" << (policy != nullptr ? json_string(policy->file.string()) : "null") << "}\n";
 }
 
-// Whether the object was compiled with -x allow=... naming `hazard`.
-bool object_allows(const compiler::Program& program, std::string_view hazard) {
-  for (const compiler::Option& option : program.options) {
-    if (option.name != "allow") continue;
-    std::string_view rest = option.value;
-    while (!rest.empty()) {
-      const std::size_t comma = rest.find(',');
-      if (rest.substr(0, comma) == hazard) return true;
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-  }
-  return false;
-}
-
 // What the consumer refuses before enabling anything, beyond layouts: a hot
 // or sensitive event (in this release's catalogue with its overlays) that
 // the object was not compiled to allow.
@@ -228,7 +214,7 @@ void check_object_hazards(const compiler::Program& program, const catalogue::Cat
     const catalogue::Hazard level = event->hazard.level;
     if (level != catalogue::Hazard::Hot && level != catalogue::Hazard::Sensitive) continue;
     const std::string kind(catalogue::to_string(level));
-    if (object_allows(program, kind)) continue;
+    if (compiler::allows_hazard(program, kind)) continue;
     verdict.problems.push_back(use.provider + ":" + use.name + ": " + kind + " in this release's catalogue (" +
                                event->hazard.reason + ") and the object was not compiled with -x allow=" + kind);
     verdict.runs = false;

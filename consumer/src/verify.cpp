@@ -68,24 +68,6 @@ void verify_events_exist(const compiler::Program& program, const fs::path& traci
   }
 }
 
-namespace {
-
-// Whether the program was compiled with -x allow=... naming `hazard`.
-bool allows(const compiler::Program& program, const std::string& hazard) {
-  for (const compiler::Option& option : program.options) {
-    if (option.name != "allow") continue;
-    std::string_view rest = option.value;
-    while (!rest.empty()) {
-      const std::size_t comma = rest.find(',');
-      if (rest.substr(0, comma) == hazard) return true;
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
 void verify_site_policy(const compiler::Program& program, const catalogue::Catalogue& local,
                         const catalogue::SitePolicy& site) {
   for (const compiler::EventUse& event : program.events) {
@@ -156,7 +138,7 @@ void verify_program(const compiler::Program& program, const EventFormats& live, 
     }
     if (known->hazard.level == catalogue::Hazard::Hot || known->hazard.level == catalogue::Hazard::Sensitive) {
       const std::string kind(catalogue::to_string(known->hazard.level));
-      if (!allows(program, kind)) {
+      if (!compiler::allows_hazard(program, kind)) {
         throw VerificationError("event " + name + " is " + kind + " in the local catalogue (" + known->hazard.reason +
                                 ") and the program was not compiled with -x allow=" + kind +
                                 "; compile it again with that option to enable it");

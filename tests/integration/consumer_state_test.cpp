@@ -11,19 +11,14 @@
 #include "delivery_order.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/compiler/compile.hpp"
+#include "support/running_catalogue.hpp"
 #include "variables.hpp"
 
 namespace {
 
 using namespace probity;
 
-std::optional<catalogue::Catalogue> running_kernel_catalogue() {
-  struct utsname names {};
-  if (::uname(&names) != 0) return std::nullopt;
-  const catalogue::Index index = catalogue::Index::open(PROBITY_INDEX_FILE);
-  if (!index.has_release(names.release)) return std::nullopt;
-  return index.load(names.release);
-}
+using test_support::running_kernel_catalogue;
 
 class ConsumerState : public ::testing::Test {
  protected:

@@ -27,6 +27,7 @@
 
 #include "passes/passes.hpp"
 #include "probity/catalogue/index.hpp"
+#include "support/running_catalogue.hpp"
 #include "support/typed_ast.hpp"
 
 namespace probity::compiler {
@@ -79,14 +80,7 @@ class TracefsInstance {
   fs::path path_;
 };
 
-// The catalogue of the running kernel, or nullopt when the shipped index has none.
-std::optional<catalogue::Catalogue> running_kernel_catalogue() {
-  struct utsname names {};
-  if (::uname(&names) != 0) return std::nullopt;
-  const catalogue::Index index = catalogue::Index::open(PROBITY_INDEX_FILE);
-  if (!index.has_release(names.release)) return std::nullopt;
-  return index.load(names.release);
-}
+using test_support::running_kernel_catalogue;
 
 using namespace test_support::typed_ast;
 

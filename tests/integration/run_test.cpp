@@ -256,15 +256,18 @@ TEST(Run, StackKeysCountEachKernelPathExactly) {
   }
 }
 
+// A child's whole work: one SIGUSR2 to itself, caught (signal 12, by kill()).
+void send_self_sigusr2() {
+  struct sigaction action {};
+  action.sa_handler = [](int) {};
+  ::sigaction(SIGUSR2, &action, nullptr);
+  ::kill(::getpid(), SIGUSR2);
+}
+
 // The stacktrace trigger is removed with the event: nothing is left behind.
 TEST(Run, StackActionPrintsTheStackAndLeavesNoTrigger) {
   REQUIRE_TRACEFS();
-  Child child([] {
-    struct sigaction action {};
-    action.sa_handler = [](int) {};
-    ::sigaction(SIGUSR2, &action, nullptr);
-    ::kill(::getpid(), SIGUSR2);
-  });
+  Child child(send_self_sigusr2);
   const std::string out = trace_child(
       "signal:signal_generate /args->pid == $target && args->sig == 12/ { printf(\"sig\"); stack(); }", child);
   EXPECT_TRUE(out.starts_with("sig\n              ")) << out;
@@ -278,12 +281,7 @@ TEST(Run, StackActionPrintsTheStackAndLeavesNoTrigger) {
 // stack(N) keeps the N innermost frames (after the tracing machinery's own).
 TEST(Run, StackWithADepthKeepsThatManyFrames) {
   REQUIRE_TRACEFS();
-  Child child([] {
-    struct sigaction action {};
-    action.sa_handler = [](int) {};
-    ::sigaction(SIGUSR2, &action, nullptr);
-    ::kill(::getpid(), SIGUSR2);
-  });
+  Child child(send_self_sigusr2);
   const std::string out = trace_child(
       "signal:signal_generate /args->pid == $target && args->sig == 12/ "
       "{ printf(\"two\"); stack(2); printf(\"all\"); stack(); }",

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "probity/catalogue/model.hpp"
@@ -226,5 +227,20 @@ struct Program {
 
   friend bool operator==(const Program&, const Program&) = default;
 };
+
+// Whether the program was compiled allowing `hazard` ("hot", "sensitive"):
+// its resolved `allow` option, which the consumer and compat hold events to.
+inline bool allows_hazard(const Program& program, std::string_view hazard) {
+  for (const Option& option : program.options) {
+    if (option.name != "allow") continue;
+    std::string_view rest = option.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      if (rest.substr(0, comma) == hazard) return true;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return false;
+}
 
 }  // namespace probity::compiler
