@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "support/probity_process.hpp"
+#include "support/scoped_environment.hpp"
 #include "support/scratch_directory.hpp"
 #include "support/tracefs.hpp"
 
@@ -20,22 +21,11 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::Outcome;
 using test_support::run_process;
+using test_support::ScopedEnvironment;
 using test_support::ScratchDirectory;
 
 constexpr uid_t nobody = 65534;
 constexpr const char* release = "6.18.44-fc-v657";
-
-// Sets an environment variable for one test.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
-  ~ScopedEnvironment() { ::unsetenv(name_); }
-  ScopedEnvironment(const ScopedEnvironment&) = delete;
-  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
- private:
-  const char* name_;
-};
 
 Outcome probity(std::vector<std::string> arguments, std::optional<uid_t> uid = std::nullopt) {
   return run_process(PROBITY_BINARY, arguments, uid);
