@@ -116,8 +116,17 @@ RingReader::RingReader(const TracingSession& session, const EventFormats& format
   const std::size_t buffer_kb = session.buffer_size_kb();
   max_pages_per_round_ = std::max<std::size_t>(buffer_kb * 1024 / subbuffer_size_ + 1, 16);
 
-  detail::write_tracefs_file(dir / "buffer_percent", std::to_string(options_.wake_percent),
-                             "set the reader wake-up watermark");
+  monotonic_timestamps_ = session.trace_clock() == "mono";
+  // Optional (4.20+): without it, poll() wakes only when a buffer is half
+  // full, so an idle trace looks again at least every idle_poll_limit.
+  if (const int error =
+          detail::try_write_tracefs_file(dir / "buffer_percent", std::to_string(options_.wake_percent));
+      error != 0) {
+    idle_poll_limit_ = std::chrono::milliseconds(100);
+    fallbacks_.push_back({"buffer_percent",
+                          detail::describe_refusal(error) + "; the reader looks for new events every 100 ms when idle",
+                          false});
+  }
 
   const kbuffer_long_size long_size = formats.header_long_size() == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
   for (const unsigned cpu : instance_cpus(dir / "per_cpu")) {
@@ -160,7 +169,8 @@ RingReader::Wake RingReader::wait(std::optional<std::chrono::milliseconds> timeo
                                   std::span<const int> wakeup_fds) {
   using clock = std::chrono::steady_clock;
   constexpr auto never = clock::time_point::max();
-  const clock::time_point deadline = timeout ? clock::now() + *timeout : never;
+  clock::time_point deadline = timeout ? clock::now() + *timeout : never;
+  if (idle_poll_limit_) deadline = std::min(deadline, clock::now() + *idle_poll_limit_);
 
   std::vector<pollfd> fds;
   for (const int fd : wakeup_fds) fds.push_back({fd, POLLIN, 0});
@@ -318,7 +328,11 @@ std::size_t RingReader::consume(const RecordCallback& callback) {
   // its end, whatever may follow its newest page.
   const auto slack = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(options_.ordering_slack).count());
-  std::uint64_t horizon = round_start > slack ? round_start - slack : 0;
+  // Under another clock than mono, round_start says nothing of the records'
+  // timestamps: only the CPUs not read to their end bound the horizon.
+  std::uint64_t horizon = !monotonic_timestamps_        ? std::numeric_limits<std::uint64_t>::max()
+                          : round_start > slack ? round_start - slack
+                                                : 0;
   for (const auto& ring : rings_) {
     if (!ring->complete) horizon = std::min(horizon, ring->newest_page_start);
   }
@@ -356,5 +370,6 @@ std::vector<unsigned> RingReader::cpus() const {
 
 std::uint64_t RingReader::unknown_records() const { return unknown_records_; }
 std::size_t RingReader::subbuffer_size() const { return subbuffer_size_; }
+const std::vector<SettingFallback>& RingReader::fallbacks() const { return fallbacks_; }
 
 }  // namespace probity::consumer

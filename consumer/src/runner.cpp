@@ -235,6 +235,7 @@ class Run {
                             .events = specs});
     auto reader =
         std::make_unique<RingReader>(session, formats, RingReaderOptions{.ordered = needs_ordered_delivery(program_)});
+    report_fallbacks(session, *reader, settings.quiet);
     StopSignals signals;
     interpreter_ = std::make_unique<Interpreter>(program_, with_target, *format_, err_);
 
@@ -293,6 +294,19 @@ class Run {
   std::string option_value(std::string_view name) const {
     const compiler::Option* option = find_option(program_, name);
     return option != nullptr ? option->value : std::string{};
+  }
+
+  // What the kernel lacked or refused: a setting that changes what the
+  // program sees is one line each (unless quiet), the rest only under -v.
+  void report_fallbacks(const TracingSession& session, const RingReader& reader, bool quiet) const {
+    if (options_.verbose) err_ << "probity: trace clock: " << session.trace_clock() << "\n";
+    auto report = [&](const SettingFallback& fallback) {
+      if (options_.verbose || (fallback.changes_output && !quiet)) {
+        err_ << "probity: note: " << fallback.setting << ": " << fallback.consequence << "\n";
+      }
+    };
+    for (const SettingFallback& fallback : session.fallbacks()) report(fallback);
+    for (const SettingFallback& fallback : reader.fallbacks()) report(fallback);
   }
 
   RuntimeSettings read_settings() const {

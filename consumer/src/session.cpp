@@ -35,6 +35,8 @@ struct TracingSession::State {
   std::vector<pid_t> excluded_pids;
   pid_t owner = 0;
   bool open = false;
+  std::string trace_clock;
+  std::vector<SettingFallback> fallbacks;
   // What was written per event, so that teardown undoes exactly that.
   struct Written {
     bool filter = false;
@@ -146,6 +148,83 @@ fs::path create_instance(const fs::path& tracing, detail::InstanceOwner& owner, 
   }
 }
 
+
+// The clock the instance uses: the first of these the kernel accepts, else
+// whatever it already has ("[local] global ..." marks the current one).
+std::string select_trace_clock(TracingSession::State& state) {
+  const fs::path file = state.dir / "trace_clock";
+  int first_error = 0;
+  for (const char* clock : {"mono", "global"}) {
+    const int error = detail::try_write_tracefs_file(file, clock);
+    if (error == 0) {
+      if (std::string_view(clock) != "mono") {
+        state.fallbacks.push_back({"trace_clock", "mono " + detail::describe_refusal(first_error) + "; timestamps use the " +
+                                                      std::string(clock) + " clock, not CLOCK_MONOTONIC",
+                                   true});
+      }
+      return clock;
+    }
+    if (first_error == 0) first_error = error;
+  }
+  std::string current = "local";
+  try {
+    const std::string text = detail::read_tracefs_file(file);
+    const auto open = text.find('['), close = text.find(']');
+    if (open != std::string::npos && close != std::string::npos && close > open) {
+      current = text.substr(open + 1, close - open - 1);
+    }
+  } catch (const TracefsOperationError&) {
+  }
+  state.fallbacks.push_back({"trace_clock", "mono " + detail::describe_refusal(first_error) + "; timestamps use the kernel's " +
+                                                current + " clock, and records of different CPUs may be out of order",
+                             true});
+  return current;
+}
+
+void apply_optional_settings(TracingSession::State& state, const SessionOptions& options) {
+  const fs::path& dir = state.dir;
+  if (const int error = detail::try_write_tracefs_file(dir / "options" / "overwrite", "0"); error != 0) {
+    state.fallbacks.push_back({"options/overwrite", "no-overwrite mode " + detail::describe_refusal(error) +
+                                                        "; when the reader falls behind, the oldest events are "
+                                                        "overwritten (still counted as lost)",
+                               true});
+  }
+  state.trace_clock = select_trace_clock(state);
+  // The kernel then keeps the thread group of every traced task in
+  // saved_tgids, as it keeps their names in saved_cmdlines: what pid and
+  // execname read for a thread that exited before its records were read.
+  if (const int error = detail::try_write_tracefs_file(dir / "options" / "record-tgid", "1"); error != 0) {
+    state.fallbacks.push_back({"options/record-tgid", detail::describe_refusal(error) +
+                                                          "; pid of a thread that exited before its records were "
+                                                          "read comes from /proc or is 0",
+                               false});
+  }
+  // Before the buffer size: changing the sub-buffer size reallocates the buffer.
+  if (options.subbuffer_size_kb != 0) {
+    const fs::path file = dir / "buffer_subbuf_size_kb";
+    if (const int error = detail::try_write_tracefs_file(file, std::to_string(options.subbuffer_size_kb));
+        error != 0) {
+      const auto kept = detail::read_number_file(file);
+      state.fallbacks.push_back(
+          {"buffer_subbuf_size_kb",
+           std::to_string(options.subbuffer_size_kb) + " KiB sub-buffers " + detail::describe_refusal(error) + "; they stay " +
+               (kept ? std::to_string(*kept) + " KiB" : std::string("a page")) + " (more reads per event)",
+           false});
+    }
+  }
+  if (options.buffer_size_kb != 0) {
+    const fs::path file = dir / "buffer_size_kb";
+    if (const int error = detail::try_write_tracefs_file(file, std::to_string(options.buffer_size_kb)); error != 0) {
+      const auto kept = detail::read_number_file(file);
+      state.fallbacks.push_back({"buffer_size_kb", std::to_string(options.buffer_size_kb) + " KiB per CPU " +
+                                                       detail::describe_refusal(error) + "; the buffer stays " +
+                                                       (kept ? std::to_string(*kept) : std::string("?")) +
+                                                       " KiB per CPU (more events may be lost)",
+                                 true});
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<TracefsOperationError> TracingSession::State::teardown() noexcept {
@@ -220,25 +299,7 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
   try {
     const fs::path& dir = state.dir;
     detail::write_tracefs_file(dir / "tracing_on", "0", "turn tracing off");
-    detail::write_tracefs_file(dir / "options" / "overwrite", "0", "set no-overwrite mode");
-    detail::write_tracefs_file(dir / "trace_clock", "mono", "select the mono trace clock");
-    // The kernel then keeps the thread group of every traced task in
-    // saved_tgids, as it keeps their names in saved_cmdlines: what pid and
-    // execname read for a thread that exited before its records were read.
-    // Optional: older kernels have no per-instance record-tgid.
-    if (fs::exists(dir / "options" / "record-tgid")) {
-      detail::try_write_tracefs_file(dir / "options" / "record-tgid", "1");
-    }
-    // Before the buffer size: changing the sub-buffer size reallocates the buffer.
-    if (options.subbuffer_size_kb != 0 && fs::exists(dir / "buffer_subbuf_size_kb")) {
-      detail::write_tracefs_file(dir / "buffer_subbuf_size_kb", std::to_string(options.subbuffer_size_kb),
-                                 "set the sub-buffer size to " + std::to_string(options.subbuffer_size_kb) + " KiB");
-    }
-    if (options.buffer_size_kb != 0) {
-      detail::write_tracefs_file(dir / "buffer_size_kb", std::to_string(options.buffer_size_kb),
-                                 "set the buffer size to " + std::to_string(options.buffer_size_kb) +
-                                     " KiB per CPU");
-    }
+    apply_optional_settings(state, options);
     for (std::size_t i = 0; i < state.events.size(); ++i) {
       const EventSpec& event = state.events[i];
       const fs::path event_dir = dir / "events" / event.system / event.name;
@@ -263,7 +324,14 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
         const std::string trigger = "stacktrace if " + (filter.empty() ? std::string("common_pid >= 0") : filter);
         state.written[i].trigger = true;
         if (const int error = detail::try_append_tracefs_file(file, trigger); error != 0) {
-          throw TracefsOperationError("add the trigger '" + trigger + "' to " + state.label(event), file, error);
+          if (error == ENOENT) {
+            throw TracefsOperationError("record kernel stacks for stack() on " + state.label(event) +
+                                            ": this kernel has no event triggers (events/*/trigger)",
+                                        file, error);
+          }
+          throw TracefsOperationError("add the trigger '" + trigger + "' to " + state.label(event) +
+                                          " (stack() needs the stacktrace trigger)",
+                                      file, error);
         }
       }
       state.written[i].enabled = true;
@@ -315,6 +383,8 @@ const fs::path& TracingSession::tracing_dir() const { return state_->tracing; }
 const fs::path& TracingSession::instance_dir() const { return state_->dir; }
 const std::string& TracingSession::instance_name() const { return state_->name; }
 const std::vector<EventSpec>& TracingSession::events() const { return state_->events; }
+const std::string& TracingSession::trace_clock() const { return state_->trace_clock; }
+const std::vector<SettingFallback>& TracingSession::fallbacks() const { return state_->fallbacks; }
 
 std::size_t TracingSession::buffer_size_kb() const {
   return detail::read_number_file(state_->dir / "buffer_size_kb").value_or(0);

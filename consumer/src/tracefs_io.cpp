@@ -98,5 +98,10 @@ std::optional<unsigned long> read_number_file(const std::filesystem::path& file)
   }
 }
 
+std::string describe_refusal(int error) {
+  if (error == ENOENT) return "absent from this kernel";
+  return "refused (" + std::string(std::strerror(error)) + ")";
+}
+
 }  // namespace detail
 }  // namespace probity::consumer

@@ -29,4 +29,8 @@ int try_append_tracefs_file(const std::filesystem::path& file, std::string_view 
 // is missing or holds no number.
 std::optional<unsigned long> read_number_file(const std::filesystem::path& file) noexcept;
 
+// How a failed write of an optional setting reads in a fallback notice:
+// "absent from this kernel" (ENOENT) or "refused (Operation not permitted)".
+std::string describe_refusal(int error);
+
 }  // namespace probity::consumer::detail

@@ -74,6 +74,8 @@ class RingReader {
   // Records whose event id is not among the formats (skipped, but counted).
   std::uint64_t unknown_records() const;
   std::size_t subbuffer_size() const;
+  // What this kernel lacked or refused for reading (buffer_percent).
+  const std::vector<SettingFallback>& fallbacks() const;
 
   struct CpuRing;
 
@@ -89,6 +91,9 @@ class RingReader {
   std::vector<std::unique_ptr<CpuRing>> rings_;
   std::chrono::steady_clock::time_point last_round_{};
   std::uint64_t unknown_records_ = 0;
+  bool monotonic_timestamps_ = true;
+  std::optional<std::chrono::milliseconds> idle_poll_limit_;
+  std::vector<SettingFallback> fallbacks_;
 };
 
 }  // namespace probity::consumer

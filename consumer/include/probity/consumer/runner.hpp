@@ -31,6 +31,7 @@ struct RunOptions {
   std::optional<pid_t> target_pid;        // -p PID: $target, and the run ends when it exits
   std::optional<std::string> command;     // -c CMD: its words exec'd once tracing is on; $target
   OutputKind format = OutputKind::Text;   // -f
+  bool verbose = false;                   // -v: every tracefs fallback and the trace clock, on err
   std::vector<catalogue::Overlay> overlays;  // vendor overlays applied to the local catalogue
   std::optional<catalogue::SitePolicy> site_policy;  // checked again before anything is enabled
 };

@@ -21,6 +21,15 @@ struct EventSpec {
   bool stack_trigger = false;  // record a kernel stack after each event that passes
 };
 
+// A tracefs setting beyond the minimum that this kernel lacks or refused, and
+// what the session uses instead. Every setting but the instance itself,
+// tracing_on and enabling the events is optional (docs/manual/kernel-features.md).
+struct SettingFallback {
+  std::string setting;       // the control file: "buffer_subbuf_size_kb"
+  std::string consequence;   // one line: "refused (Operation not permitted); sub-buffers stay 4 KiB"
+  bool changes_output = false;  // true when what the program sees can differ (clock, overwrite)
+};
+
 struct SessionOptions {
   // The tracefs mount; empty means catalogue::tracing_dir(), which mounts it
   // when needed.
@@ -29,7 +38,8 @@ struct SessionOptions {
   std::size_t buffer_size_kb = 0;
   // Size of each sub-buffer (the unit a reader takes from the kernel), a
   // power of two of at least a page; 0 keeps the kernel's default (a page).
-  // Ignored on kernels before 6.8, which have no buffer_subbuf_size_kb.
+  // Kernels before 6.8 have no buffer_subbuf_size_kb, and some builds refuse
+  // it: then the kernel's sub-buffers stay, and fallbacks() says so.
   std::size_t subbuffer_size_kb = 0;
   std::vector<EventSpec> events{};
   // Probity's own events are excluded in the kernel: every filter (and every
@@ -50,7 +60,9 @@ struct SessionOptions {
 // no-overwrite mode (when the consumer falls behind, the newest events are
 // dropped and counted, as DTrace's default "switch" policy does) and uses the
 // "mono" trace clock, so timestamps are CLOCK_MONOTONIC nanoseconds comparable
-// across CPUs and with clock_gettime(). start() turns tracing on.
+// across CPUs and with clock_gettime(). Each of those settings is optional:
+// where the kernel lacks or refuses one, the session keeps the kernel's own
+// and records a SettingFallback. start() turns tracing on.
 //
 // Teardown (tracing off, events disabled, filters and triggers cleared, the
 // instance removed) happens in the destructor, in close(), at exit() (an
@@ -83,6 +95,10 @@ class TracingSession {
   const std::string& instance_name() const;
   const std::vector<EventSpec>& events() const;
   std::size_t buffer_size_kb() const;  // per CPU, as the kernel reports it
+  // The trace clock in use ("mono" unless the kernel refused it).
+  const std::string& trace_clock() const;
+  // What this kernel lacked or refused while the session was set up, in order.
+  const std::vector<SettingFallback>& fallbacks() const;
 
   // The filter written to the kernel for `user_filter`: the pid exclusions
   // ANDed in, e.g. `(id == 110) && common_pid != 4242`.
