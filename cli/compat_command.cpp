@@ -214,7 +214,7 @@ void check_object_hazards(const compiler::Program& program, const catalogue::Cat
     const catalogue::Hazard level = event->hazard.level;
     if (level != catalogue::Hazard::Hot && level != catalogue::Hazard::Sensitive) continue;
     const std::string kind(catalogue::to_string(level));
-    if (compiler::allows_hazard(program, kind)) continue;
+    if (compiler::allows_hazard(program, level)) continue;
     verdict.problems.push_back(use.provider + ":" + use.name + ": " + kind + " in this release's catalogue (" +
                                event->hazard.reason + ") and the object was not compiled with -x allow=" + kind);
     verdict.runs = false;

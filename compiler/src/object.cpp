@@ -26,6 +26,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "builtins.hpp"
 #include "probity/compiler/ast.hpp"
 
 namespace probity::compiler {
@@ -196,7 +197,14 @@ void describe(auto& archive, Is<Aggregation> auto& aggregation) {
   archive(aggregation.name, aggregation.function, aggregation.key_types, aggregation.parameters);
 }
 
-void describe(auto& archive, Is<Option> auto& option) { archive(option.name, option.value); }
+void describe(auto& archive, Is<stability::Threshold> auto& threshold) {
+  archive(threshold.name, threshold.data, threshold.dependency_class);
+}
+
+void describe(auto& archive, Is<Settings> auto& settings) {
+  archive(settings.quiet, settings.amin, settings.allow_hot, settings.allow_sensitive, settings.bufsize,
+          settings.strsize, settings.dynvarsize, settings.nspec, settings.aggsortkey, settings.aggsortrev);
+}
 
 void describe(auto& archive, Is<Program> auto& program) {
   archive(program.source_name, program.catalogue_release, program.catalogue_hash, program.machine);
@@ -206,7 +214,7 @@ void describe(auto& archive, Is<Program> auto& program) {
   archive.list("variable", program.variables);
   archive.list("aggregation", program.aggregations);
   archive(program.strings);
-  archive.list("option", program.options);
+  archive(program.settings);
   archive.size(program.macro_argument_count);
   archive(program.stability);
 }
@@ -471,29 +479,20 @@ class Validator {
   }
 
   void check_program() {
+    if (auto problem = settings_problem(program_.settings)) fail("settings", *problem);
     for (std::size_t index = 0; index < program_.aggregations.size(); ++index) {
       check_aggregation(index);
     }
     for (std::size_t index = 0; index < program_.clauses.size(); ++index) check_clause(index);
   }
 
+  // What the compiler requires of the parameters, in its words: an edited
+  // bound must not size a histogram beyond what the compiler would allow.
   void check_aggregation(std::size_t index) {
     const Aggregation& aggregation = program_.aggregations[index];
-    std::size_t expected = 0;
-    std::string_view function;
-    if (aggregation.function == AggregatingFunction::Lquantize) {
-      expected = 3;
-      function = "lquantize";
-    } else if (aggregation.function == AggregatingFunction::Llquantize) {
-      expected = 4;
-      function = "llquantize";
-    } else {
-      return;
-    }
-    if (aggregation.parameters.size() != expected) {
-      fail("aggregation " + std::to_string(index) + " (" + aggregation.name + ")",
-           std::string(function) + " needs " + std::to_string(expected) + " parameters, not " +
-               std::to_string(aggregation.parameters.size()));
+    const std::string_view function = function_info(aggregation.function).name;
+    if (auto problem = aggregation_parameters_problem(aggregation.function, aggregation.parameters, function)) {
+      fail("aggregation " + std::to_string(index) + " (" + aggregation.name + ")", *problem);
     }
   }
 

@@ -68,12 +68,6 @@ std::int64_t clock_ns(clockid_t clock) {
   return now.tv_sec * 1'000'000'000LL + now.tv_nsec;
 }
 
-// DTrace's default bufsize. The kernel's own default (1.4 MiB per CPU here)
-// overflows within a few milliseconds under a system-call storm: with 4 MiB a
-// reader paced at one round per 10 ms loses nothing on this machine's
-// unthrottled getppid() storm (bench/RESULTS-peers.md).
-constexpr std::size_t default_buffer_size = 4 * 1024 * 1024;
-
 // Each read takes a whole sub-buffer from the kernel: 64 KiB ones cost a
 // sixteenth of the reads (and of the kernel's per-read locking) of pages,
 // which under a storm of events is most of the reader's system time. A small
@@ -82,28 +76,6 @@ std::size_t subbuffer_size_kb(std::size_t buffer_kb) {
   constexpr std::size_t preferred_kb = 64;
   constexpr std::size_t at_least = 16;  // sub-buffers per CPU
   return buffer_kb >= preferred_kb * at_least ? preferred_kb : 0;
-}
-
-// "16m", "512k", "4096" in bytes.
-std::size_t parse_size(const std::string& text, std::size_t fallback) {
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  const unsigned long long number = std::strtoull(text.c_str(), &end, 10);
-  std::size_t scale = 1;
-  switch (end != nullptr ? *end : '\0') {
-    case 'k': case 'K': scale = 1024; break;
-    case 'm': case 'M': scale = 1024 * 1024; break;
-    case 'g': case 'G': scale = 1024 * 1024 * 1024; break;
-    default: break;
-  }
-  return static_cast<std::size_t>(number) * scale;
-}
-
-const compiler::Option* find_option(const compiler::Program& program, std::string_view name) {
-  for (const compiler::Option& option : program.options) {
-    if (option.name == name) return &option;
-  }
-  return nullptr;
 }
 
 std::string running_release() {
@@ -228,7 +200,7 @@ class Run {
       }
     }
 
-    const std::size_t buffer_kb = parse_size(option_value("bufsize"), default_buffer_size) / 1024;
+    const std::size_t buffer_kb = program_.settings.bufsize / compiler::kib;
     TracingSession session({.tracing = tracing,
                             .buffer_size_kb = buffer_kb,
                             .subbuffer_size_kb = subbuffer_size_kb(buffer_kb),
@@ -291,11 +263,6 @@ class Run {
   }
 
  private:
-  std::string option_value(std::string_view name) const {
-    const compiler::Option* option = find_option(program_, name);
-    return option != nullptr ? option->value : std::string{};
-  }
-
   // What the kernel lacked or refused: a setting that changes what the
   // program sees is one line each (unless quiet), the rest only under -v.
   void report_fallbacks(const TracingSession& session, const RingReader& reader, bool quiet) const {
@@ -311,12 +278,13 @@ class Run {
 
   RuntimeSettings read_settings() const {
     RuntimeSettings settings;
-    settings.quiet = find_option(program_, "quiet") != nullptr;
-    settings.strsize = parse_size(option_value("strsize"), 256);
-    settings.dynvarsize = parse_size(option_value("dynvarsize"), 1 << 20);
-    settings.nspec = parse_size(option_value("nspec"), 1);
-    settings.order.by_key = find_option(program_, "aggsortkey") != nullptr;
-    settings.order.reverse = find_option(program_, "aggsortrev") != nullptr;
+    const compiler::Settings& compiled = program_.settings;
+    settings.quiet = compiled.quiet;
+    settings.strsize = compiled.strsize;
+    settings.dynvarsize = compiled.dynvarsize;
+    settings.nspec = compiled.nspec;
+    settings.order.by_key = compiled.aggsortkey;
+    settings.order.reverse = compiled.aggsortrev;
     settings.realtime_offset = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
     return settings;
   }

@@ -138,7 +138,7 @@ void verify_program(const compiler::Program& program, const EventFormats& live, 
     }
     if (known->hazard.level == catalogue::Hazard::Hot || known->hazard.level == catalogue::Hazard::Sensitive) {
       const std::string kind(catalogue::to_string(known->hazard.level));
-      if (!compiler::allows_hazard(program, kind)) {
+      if (!compiler::allows_hazard(program, known->hazard.level)) {
         throw VerificationError("event " + name + " is " + kind + " in the local catalogue (" + known->hazard.reason +
                                 ") and the program was not compiled with -x allow=" + kind +
                                 "; compile it again with that option to enable it");

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/site_policy.hpp"
@@ -362,6 +364,61 @@ TEST(Compile, UnknownOptionSuggestsTheClosest) {
   const Diagnostic* value_error = find_tag(value, "D_OPTION_VALUE");
   ASSERT_NE(value_error, nullptr);
   EXPECT_EQ(value_error->span.begin.line, 0u) << "a command-line option has no place in the source";
+}
+
+// Options are parsed once, here, into the typed settings the consumer reads:
+// the value the user wrote is the value that runs, or an error.
+TEST(Compile, OptionsBecomeTypedSettings) {
+  CompileOptions options;
+  options.options = {{"bufsize", "1t"}, {"strsize", "64"}, {"dynvarsize", "2m"}, {"nspec", "3"},
+                     {"quiet", ""},     {"aggsortrev", ""}, {"amin", "Unstable"}, {"allow", "hot"}};
+  const auto result = compile_text("#pragma D option bufsize=16k\nBEGIN { exit(0); }", options);
+  ASSERT_TRUE(result.ok()) << all_diagnostics(result, "");
+  const Settings& settings = result.program->settings;
+  EXPECT_EQ(settings.bufsize, std::uint64_t{1} << 40) << "-x overrides the pragma, and t is TiB";
+  EXPECT_EQ(settings.strsize, 64u);
+  EXPECT_EQ(settings.dynvarsize, 2u * 1024 * 1024);
+  EXPECT_EQ(settings.nspec, 3u);
+  EXPECT_TRUE(settings.quiet);
+  EXPECT_TRUE(settings.aggsortrev);
+  EXPECT_FALSE(settings.aggsortkey);
+  EXPECT_EQ(settings.amin.name, stability::Level::Unstable);
+  EXPECT_EQ(settings.amin.data, stability::Level::Unstable);
+  EXPECT_TRUE(settings.allow_hot);
+  EXPECT_FALSE(settings.allow_sensitive);
+
+  CompileOptions between;
+  between.options = {{"bufsize", "10000"}};
+  const auto rounded = compile_text("BEGIN { exit(0); }", between);
+  ASSERT_TRUE(rounded.ok());
+  EXPECT_EQ(rounded.program->settings.bufsize, 10240u) << "tracefs sizes buffers in whole KiB: rounded up";
+
+  const auto defaults = compile_text("BEGIN { exit(0); }");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults.program->settings, Settings{});
+  EXPECT_EQ(defaults.program->settings.bufsize, 4u * 1024 * 1024);
+}
+
+TEST(Compile, OptionsOutOfRangeOrNotImplementedAreErrors) {
+  for (const auto& [name, value, tag] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"bufsize", "100", "D_OPTION_VALUE"},
+           {"bufsize", "2t", "D_OPTION_VALUE"},
+           {"bufsize", "99999999999999999999", "D_OPTION_VALUE"},
+           {"bufsize", "16000000t", "D_OPTION_VALUE"},
+           {"bufsize", "1p", "D_OPTION_VALUE"},
+           {"strsize", "0", "D_OPTION_VALUE"},
+           {"specsize", "1m", "D_OPTION_UNSUPPORTED"},
+           {"aggsortpos", "1", "D_OPTION_UNSUPPORTED"},
+           {"aggsortkeypos", "1", "D_OPTION_UNSUPPORTED"},
+           {"switchrate", "10hz", "D_OPTION_UNSUPPORTED"},
+           {"aggrate", "1s", "D_OPTION_UNSUPPORTED"},
+       }) {
+    CompileOptions options;
+    options.options = {{name, value}};
+    const auto result = compile_text("BEGIN { exit(0); }", options);
+    EXPECT_FALSE(result.ok()) << name << "=" << value;
+    EXPECT_NE(find_tag(result, tag), nullptr) << name << "=" << value << ": " << all_diagnostics(result, "");
+  }
 }
 
 TEST(Compile, VariablesAggregationsAndMapsAreTyped) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <ostream>
 #include <set>
 #include <string>
@@ -130,7 +131,8 @@ Program rich_program() {
   exec.provider = "sched";
   exec.name = "sched_process_exec";
   exec.fields = {field("filename", "__data_loc char[]", 8, 4, false, FieldKind::DynamicString),
-                 field("pid", "pid_t", 12, 4, true), field("old_pid", "pid_t", 16, 4, true)};
+                 field("pid", "pid_t", 12, 4, true), field("old_pid", "pid_t", 16, 4, true),
+                 field("saddr", "__u8[4]", 20, 4, false, FieldKind::Array)};
   exec.stability = {Level::Evolving, Level::Unstable, DependencyClass::Common};
   exec.hazard = Hazard::Sensitive;
   exec.stack_trigger = true;
@@ -177,7 +179,11 @@ Program rich_program() {
       {"@sizes", AggregatingFunction::Quantize, {}, {}},
   };
   program.strings = {"%s %d\n", std::string("nul\0inside", 10), "\xff\xfe high bytes", ""};
-  program.options = {{"quiet", ""}, {"bufsize", "8m"}, {"aggsortkey", ""}};
+  program.settings.quiet = true;
+  program.settings.bufsize = 8 * 1024 * 1024;
+  program.settings.aggsortkey = true;
+  program.settings.amin = {Level::Unstable, Level::Private, DependencyClass::Isa};
+  program.settings.allow_sensitive = true;
   program.macro_argument_count = 2;
   program.stability = {{Level::Private, Level::Private, DependencyClass::Unknown},
                        {Level::Evolving, Level::Evolving, DependencyClass::Common}};
@@ -249,7 +255,7 @@ Program rich_program() {
   on_transmit.fields = {{false, 1}, {true, 0}};
   ClauseProbe on_exec;
   on_exec.event = 1;
-  on_exec.fields = {{false, 1}, {true, 1}};
+  on_exec.fields = {{false, 3}, {true, 0}};
   ClauseProbe on_begin;
   on_begin.kind = ProbeKind::Begin;
   ClauseProbe on_tick;
@@ -376,7 +382,7 @@ TEST(ObjectEncoding, HeaderAndChecksumFollowTheDocumentedLayout) {
   const Bytes bytes = encode_object(rich_program());
   ASSERT_GT(bytes.size(), header_size + checksum_size);
   EXPECT_EQ(std::string(bytes.begin(), bytes.begin() + 8), "PROBITYO");
-  EXPECT_EQ((Bytes{bytes.begin() + 8, bytes.begin() + 12}), (Bytes{1, 0, 0, 0}));
+  EXPECT_EQ((Bytes{bytes.begin() + 8, bytes.begin() + 12}), (Bytes{2, 0, 0, 0}));
   const std::uint64_t payload = read_u64(bytes, 12);
   EXPECT_EQ(payload, bytes.size() - header_size - checksum_size);
   EXPECT_EQ(read_u64(bytes, header_size + payload),
@@ -420,13 +426,14 @@ TEST(ObjectDecoding, RejectsDSourceAsNotAnObject) {
 }
 
 TEST(ObjectDecoding, RejectsANewerOrOlderFormatVersion) {
-  for (const std::uint32_t version : {2u, 0u, 0xffffffffu}) {
+  for (const std::uint32_t version : {object_format_version - 1, object_format_version + 1, 0u, 0xffffffffu}) {
     Bytes bytes = encode_object(rich_program());
     write_le(bytes, 8, version, 4);
     reseal(bytes);  // everything else intact: only the version is wrong
     EXPECT_EQ(decode_error(bytes, "old.pob"),
               "old.pob was compiled by a Probity with object format " + std::to_string(version) +
-                  "; this probity reads format 1: recompile it with probity -e -o");
+                  "; this probity reads format " + std::to_string(object_format_version) +
+                  ": recompile it with probity -e -o");
   }
 }
 
@@ -752,8 +759,52 @@ INSTANTIATE_TEST_SUITE_P(
                       "clause 0, node 12: increment/decrement form 4 out of range"},
         StructureCase{"LquantizeParameters",
                       [](Program& p) { p.aggregations[0].parameters.pop_back(); },
-                      "aggregation 0 (@lat): lquantize needs 3 parameters, not 2"}),
+                      "aggregation 0 (@lat): lquantize() needs a low bound, a high bound and a step"},
+        // The compiler's own limits, in its words: an edited bound must not
+        // size a histogram the compiler would have refused.
+        StructureCase{"LquantizeBuckets",
+                      [](Program& p) { p.aggregations[0].parameters = {std::numeric_limits<std::int64_t>::min(),
+                                                                       std::numeric_limits<std::int64_t>::max(), 1}; },
+                      "aggregation 0 (@lat): lquantize() would have more than 10000 buckets"},
+        StructureCase{"LquantizeStep", [](Program& p) { p.aggregations[0].parameters[2] = 0; },
+                      "aggregation 0 (@lat): lquantize() step must be positive"},
+        StructureCase{"LquantizeBounds", [](Program& p) { p.aggregations[0].parameters[1] = -5; },
+                      "aggregation 0 (@lat): lquantize() upper bound must be greater than the lower bound"},
+        StructureCase{"LlquantizeMagnitude",
+                      [](Program& p) { p.aggregations[2].parameters[2] = std::numeric_limits<std::int64_t>::max(); },
+                      "aggregation 2 (@big): llquantize() factor^(high + 1) does not fit in 64 bits"},
+        StructureCase{"LlquantizeFactor", [](Program& p) { p.aggregations[2].parameters[0] = 1; },
+                      "aggregation 2 (@big): llquantize() factor must be at least 2"},
+        StructureCase{"ParametersOfCount", [](Program& p) { p.aggregations[1].parameters = {5}; },
+                      "aggregation 1 (@): count() takes no parameters"},
+        StructureCase{"BufferTooSmall", [](Program& p) { p.settings.bufsize = 100; },
+                      "settings: bufsize 100 is below the minimum 8192 (8k): the kernel's ring buffer holds at "
+                      "least two 4 KiB pages per CPU, and Probity asks for at most 1t per CPU"},
+        StructureCase{"BufferNotWholeKiB", [](Program& p) { p.settings.bufsize = 10000; },
+                      "settings: bufsize 10000 is not a whole number of KiB"},
+        StructureCase{"StringSizeZero", [](Program& p) { p.settings.strsize = 0; },
+                      "settings: strsize 0 is below the minimum 1: strings are kept from 1 byte up to 1m"}),
     [](const testing::TestParamInfo<StructureCase>& test) { return test.param.name; });
+
+// The bug report's edit: lquantize's high bound raised in the bytes of an
+// object, checksum recomputed. Decoding refuses it with the compiler's words
+// rather than the consumer allocating a histogram of 2^63 buckets.
+TEST(ObjectDecoding, RejectsAnEditedLquantizeBoundWithTheCompilersDiagnostic) {
+  Bytes bytes = encode_object(rich_program());
+  // @lat's parameters: a count of 3, then 0, 1000 and 10 as 64-bit integers.
+  Bytes parameters(4 + 3 * 8, 0);
+  write_le(parameters, 0, 3, 4);
+  write_le(parameters, 4, 0, 8);
+  write_le(parameters, 12, 1000, 8);
+  write_le(parameters, 20, 10, 8);
+  const auto found = std::search(bytes.begin(), bytes.end(), parameters.begin(), parameters.end());
+  ASSERT_NE(found, bytes.end());
+  const auto high = static_cast<std::size_t>(found - bytes.begin()) + 12;
+  write_le(bytes, high, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()), 8);
+  reseal(bytes);
+  EXPECT_EQ(decode_error(bytes, "lat.pob"),
+            "lat.pob is corrupted: aggregation 0 (@lat): lquantize() would have more than 10000 buckets");
+}
 
 // ---------------------------------------------------------------- files
 

@@ -73,7 +73,7 @@ struct Context {
   ast::Program& program;
 
   Policy policy;
-  std::vector<Option> options;          // resolved #pragma D option and -x, for the consumer
+  Settings settings;                    // #pragma D option and -x, parsed, for the consumer
   std::vector<ClauseInfo> clauses;      // parallel to program.clauses
   std::vector<Variable> variables;      // filled by name resolution and typing
   std::vector<Aggregation> aggregations;

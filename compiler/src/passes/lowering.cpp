@@ -25,7 +25,7 @@ class Lowering {
     for (const auto& common : context_.catalogue.common_fields) program_.common_fields.push_back(common.layout);
     program_.variables = context_.variables;
     program_.aggregations = context_.aggregations;
-    program_.options = context_.options;
+    program_.settings = context_.settings;
     program_.macro_argument_count = context_.macro_argument_count;
     collect_events();
     for (std::size_t index = 0; index < context_.program.clauses.size(); ++index) {

@@ -1,8 +1,11 @@
-// #pragma D option and -x: the options Probity understands, checked here so a
-// typo is a compile error rather than an ignored setting. Command-line -x
-// values override pragmas.
+// #pragma D option and -x: the options Probity understands, parsed here once
+// into the program's typed Settings, so a typo, a malformed or out-of-range
+// value or an option Probity does not implement is a compile error rather
+// than an ignored setting. Command-line -x values override pragmas.
 #include <array>
 #include <charconv>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,29 +15,39 @@
 namespace probity::compiler::passes {
 namespace {
 
-enum class ValueForm : std::uint8_t { Flag, Size, Count, Time, Attributes, HazardList };
+enum class ValueForm : std::uint8_t { Flag, Size, Count, Attributes, HazardList, Unsupported };
 
 struct OptionSpec {
   std::string_view name;
   ValueForm form;
+  // What it sets; for an Unsupported option, why Probity refuses it.
   std::string_view meaning;
+  bool Settings::*flag = nullptr;             // Flag
+  std::uint64_t Settings::*number = nullptr;  // Size, Count
 };
 
+// DTrace options that mean nothing here are refused rather than accepted and
+// ignored: a script that relies on one would silently do something else.
 constexpr std::array known_options{
-    OptionSpec{"quiet", ValueForm::Flag, "print only what printf, printa and trace ask for"},
+    OptionSpec{"quiet", ValueForm::Flag, "print only what printf, printa and trace ask for", &Settings::quiet},
     OptionSpec{"amin", ValueForm::Attributes, "the minimum stability a program may use"},
     OptionSpec{"allow", ValueForm::HazardList, "hazards to accept: hot, sensitive"},
-    OptionSpec{"bufsize", ValueForm::Size, "ring-buffer size per CPU"},
-    OptionSpec{"strsize", ValueForm::Size, "longest string kept"},
-    OptionSpec{"dynvarsize", ValueForm::Size, "memory for thread-local and associative variables"},
-    OptionSpec{"nspec", ValueForm::Count, "number of speculation buffers"},
-    OptionSpec{"specsize", ValueForm::Size, "size of each speculation buffer"},
-    OptionSpec{"aggsortkey", ValueForm::Flag, "print aggregations sorted by key"},
-    OptionSpec{"aggsortrev", ValueForm::Flag, "reverse the aggregation sort order"},
-    OptionSpec{"aggsortpos", ValueForm::Count, "which aggregation printa sorts by"},
-    OptionSpec{"aggsortkeypos", ValueForm::Count, "which key aggregations are sorted by"},
-    OptionSpec{"switchrate", ValueForm::Time, "how often buffers are read when idle"},
-    OptionSpec{"aggrate", ValueForm::Time, "how often aggregations are updated (accepted for DTrace scripts)"},
+    OptionSpec{"bufsize", ValueForm::Size, "ring-buffer size per CPU", nullptr, &Settings::bufsize},
+    OptionSpec{"strsize", ValueForm::Size, "longest string kept", nullptr, &Settings::strsize},
+    OptionSpec{"dynvarsize", ValueForm::Size, "memory for thread-local and associative variables", nullptr,
+               &Settings::dynvarsize},
+    OptionSpec{"nspec", ValueForm::Count, "number of speculation buffers", nullptr, &Settings::nspec},
+    OptionSpec{"aggsortkey", ValueForm::Flag, "print aggregations sorted by key", &Settings::aggsortkey},
+    OptionSpec{"aggsortrev", ValueForm::Flag, "reverse the aggregation sort order", &Settings::aggsortrev},
+    OptionSpec{"specsize", ValueForm::Unsupported,
+               "a speculation holds what its clauses record whatever its size; nspec bounds how many are kept"},
+    OptionSpec{"aggsortpos", ValueForm::Unsupported, "printa prints one aggregation at a time, so there is no position to sort by"},
+    OptionSpec{"aggsortkeypos", ValueForm::Unsupported,
+               "aggsortkey sorts by the whole key, first component first; no other key position is supported"},
+    OptionSpec{"switchrate", ValueForm::Unsupported,
+               "Probity reads the ring buffers as soon as records arrive (and at least once a second), not at a set rate"},
+    OptionSpec{"aggrate", ValueForm::Unsupported,
+               "Probity updates aggregations in user space as each record is read, not at a set rate"},
 };
 
 const OptionSpec* find_option(std::string_view name) {
@@ -46,7 +59,9 @@ const OptionSpec* find_option(std::string_view name) {
 
 std::vector<std::string> option_names() {
   std::vector<std::string> names;
-  for (const OptionSpec& spec : known_options) names.emplace_back(spec.name);
+  for (const OptionSpec& spec : known_options) {
+    if (spec.form != ValueForm::Unsupported) names.emplace_back(spec.name);
+  }
   return names;
 }
 
@@ -57,31 +72,37 @@ bool parse_number(std::string_view text, std::uint64_t& value, std::string_view&
   return true;
 }
 
-// "16m", "4096", "1g", "512k"
-bool valid_size(std::string_view text) {
+// "16m", "4096", "1g", "512k", "1t" in bytes; nullopt when malformed or too large for 64 bits.
+std::optional<std::uint64_t> parse_size(std::string_view text) {
   std::uint64_t value = 0;
   std::string_view rest;
-  if (!parse_number(text, value, rest)) return false;
-  return rest.empty() || rest == "k" || rest == "K" || rest == "m" || rest == "M" || rest == "g" || rest == "G" ||
-         rest == "t" || rest == "T";
-}
-
-bool valid_count(std::string_view text) {
-  std::uint64_t value = 0;
-  std::string_view rest;
-  return parse_number(text, value, rest) && rest.empty();
-}
-
-// "10ms", "1s", "100hz", "250" (hz, as in DTrace)
-bool valid_time(std::string_view text) {
-  std::uint64_t value = 0;
-  std::string_view rest;
-  if (!parse_number(text, value, rest) || value == 0) return false;
-  for (std::string_view unit : {"", "ns", "nsec", "us", "usec", "ms", "msec", "s", "sec", "m", "min", "h", "hour",
-                                "d", "day", "hz"}) {
-    if (rest == unit) return true;
+  if (!parse_number(text, value, rest) || rest.size() > 1) return std::nullopt;
+  int shift = 0;
+  if (!rest.empty()) {
+    switch (rest[0]) {
+      case 'k': case 'K': shift = 10; break;
+      case 'm': case 'M': shift = 20; break;
+      case 'g': case 'G': shift = 30; break;
+      case 't': case 'T': shift = 40; break;
+      default: return std::nullopt;
+    }
   }
-  return false;
+  if (shift != 0 && value > (std::numeric_limits<std::uint64_t>::max() >> shift)) return std::nullopt;
+  return value << shift;
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t value = 0;
+  std::string_view rest;
+  if (!parse_number(text, value, rest) || !rest.empty()) return std::nullopt;
+  return value;
+}
+
+const SettingRange* range_of(std::uint64_t Settings::*value) {
+  for (const SettingRange& range : setting_ranges) {
+    if (range.value == value) return &range;
+  }
+  return nullptr;
 }
 
 struct Setting {
@@ -100,7 +121,10 @@ void apply(Context& context, const Setting& setting) {
       return;
     }
     std::string hint = "known options: ";
-    for (const OptionSpec& known : known_options) hint += std::string(known.name) + (&known == &known_options.back() ? "" : ", ");
+    for (const OptionSpec& known : known_options) {
+      if (known.form == ValueForm::Unsupported) continue;
+      hint += std::string(hint.ends_with(": ") ? "" : ", ") + std::string(known.name);
+    }
     if (auto close = catalogue::closest_match(setting.name, option_names())) {
       hint = "did you mean \"" + *close + "\"? " + hint;
     }
@@ -114,18 +138,32 @@ void apply(Context& context, const Setting& setting) {
                               std::string(spec->name) + ": " + std::string(spec->meaning));
   };
   switch (spec->form) {
+    case ValueForm::Unsupported:
+      context.diagnostics.error("D_OPTION_UNSUPPORTED", setting.span,
+                                "option " + setting.name + " is not supported by Probity",
+                                std::string(spec->meaning) + "; remove it from the script or the command line");
+      return;
     case ValueForm::Flag:
       if (!setting.value.empty()) return bad_value("empty (it is a flag: write just \"" + setting.name + "\")");
-      break;
+      context.settings.*spec->flag = true;
+      return;
     case ValueForm::Size:
-      if (!valid_size(setting.value)) return bad_value("a size such as 4096, 512k, 16m or 1g");
-      break;
-    case ValueForm::Count:
-      if (!valid_count(setting.value)) return bad_value("a whole number");
-      break;
-    case ValueForm::Time:
-      if (!valid_time(setting.value)) return bad_value("a rate or period such as 100hz, 10ms or 1s");
-      break;
+    case ValueForm::Count: {
+      const bool size = spec->form == ValueForm::Size;
+      const std::optional<std::uint64_t> parsed = size ? parse_size(setting.value) : parse_count(setting.value);
+      if (!parsed) return bad_value(size ? "a size such as 4096, 512k, 16m, 1g or 1t" : "a whole number");
+      std::uint64_t value = *parsed;
+      if (auto problem = setting_problem(*range_of(spec->number), value)) {
+        context.diagnostics.error("D_OPTION_VALUE", setting.span, "option " + *problem,
+                                  std::string(spec->name) + ": " + std::string(spec->meaning));
+        return;
+      }
+      // tracefs sizes the buffer in KiB: a size between is rounded up (the
+      // maximum is a whole number of KiB, so it stays in range).
+      if (spec->number == &Settings::bufsize && value % kib != 0) value += kib - value % kib;
+      context.settings.*spec->number = value;
+      return;
+    }
     case ValueForm::Attributes: {
       // "Unstable" sets names and data; "Unstable/Unstable/Common" sets all three.
       if (setting.value.find('/') == std::string::npos) {
@@ -142,7 +180,7 @@ void apply(Context& context, const Setting& setting) {
         context.policy.threshold = {attributes.name, attributes.data, attributes.dependency_class};
       }
       context.policy.threshold_origin = setting.origin;
-      return;  // policy only: the consumer does not need it
+      return;
     }
     case ValueForm::HazardList: {
       std::string_view rest = setting.value;
@@ -162,29 +200,9 @@ void apply(Context& context, const Setting& setting) {
         }
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       }
-      // Recorded in the program, so that the consumer can check the hazards
-      // the local catalogue declares against what the program was allowed.
-      const std::string allowed = context.policy.allow_hot && context.policy.allow_sensitive ? "hot,sensitive"
-                                  : context.policy.allow_hot                                 ? "hot"
-                                  : context.policy.allow_sensitive                           ? "sensitive"
-                                                                                             : "";
-      for (Option& option : context.options) {
-        if (option.name == "allow") {
-          option.value = allowed;
-          return;
-        }
-      }
-      if (!allowed.empty()) context.options.push_back({"allow", allowed});
       return;
     }
   }
-  for (Option& option : context.options) {
-    if (option.name == setting.name) {
-      option.value = setting.value;
-      return;
-    }
-  }
-  context.options.push_back({setting.name, setting.value});
 }
 
 }  // namespace
@@ -198,6 +216,11 @@ void resolve_options(Context& context) {
     // Command-line options have no place in the source: point at its start.
     apply(context, {name, value, Span{{0, 0}, {0, 0}}, "-x " + name + (value.empty() ? "" : "=" + value)});
   }
+  // Recorded in the program, so that the consumer holds the host catalogue's
+  // attributes and hazards to what the program was compiled to accept.
+  context.settings.amin = context.policy.threshold;
+  context.settings.allow_hot = context.policy.allow_hot;
+  context.settings.allow_sensitive = context.policy.allow_sensitive;
 }
 
 }  // namespace probity::compiler::passes

@@ -5,7 +5,7 @@
 
 namespace probity::compiler::passes {
 
-// options.cpp: #pragma D option and -x into Context::policy and ::options;
+// options.cpp: #pragma D option and -x into Context::policy and ::settings;
 // unknown options and bad values are diagnosed.
 void resolve_options(Context& context);
 

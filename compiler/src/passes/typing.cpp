@@ -536,23 +536,9 @@ class TypeChecker {
       }
       parameters.push_back(*value);
     }
-    if (function == AggregatingFunction::Lquantize) {
-      if (parameters.size() == 2) parameters.push_back(1);
-      const std::int64_t low = parameters[0], high = parameters[1], step = parameters[2];
-      if (step <= 0) return params_error(expr, name + "() step must be positive");
-      if (high <= low) return params_error(expr, name + "() upper bound must be greater than the lower bound");
-      if ((high - low) / step > 10000) return params_error(expr, name + "() would have more than 10000 buckets");
-    } else if (function == AggregatingFunction::Llquantize) {
-      const std::int64_t factor = parameters[0], low = parameters[1], high = parameters[2], steps = parameters[3];
-      if (factor < 2) return params_error(expr, "llquantize() factor must be at least 2");
-      if (low < 0) return params_error(expr, "llquantize() low magnitude must not be negative");
-      if (high < low) return params_error(expr, "llquantize() high magnitude must not be below the low magnitude");
-      if (steps < 1 || (steps % factor != 0 && factor % steps != 0)) {
-        return params_error(expr, "llquantize() steps must divide or be a multiple of the factor");
-      }
-      long double power = 1;
-      for (std::int64_t m = 0; m <= high; ++m) power *= static_cast<long double>(factor);
-      if (power > 9.2e18L) return params_error(expr, "llquantize() factor^(high + 1) does not fit in 64 bits");
+    if (function == AggregatingFunction::Lquantize && parameters.size() == 2) parameters.push_back(1);
+    if (auto problem = aggregation_parameters_problem(function, parameters, name)) {
+      return params_error(expr, std::move(*problem));
     }
     if (!aggregation.parameters.empty() && aggregation.parameters != parameters) {
       context_.diagnostics.error("D_AGG_MISMATCH", expr.span,

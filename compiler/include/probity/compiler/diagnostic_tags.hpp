@@ -26,7 +26,8 @@ inline constexpr DiagnosticTag diagnostic_tags[] = {
   {"D_TICK_PERIOD",          "a tick-N or interval probe with a bad period or unit"},
   {"D_PRAGMA",               "a #pragma that Probity does not understand"},
   {"D_OPTION_UNKNOWN",       "an unknown option in #pragma D option or -x"},
-  {"D_OPTION_VALUE",         "an option value of the wrong form"},
+  {"D_OPTION_VALUE",         "an option value of the wrong form or out of range"},
+  {"D_OPTION_UNSUPPORTED",   "a DTrace option Probity does not implement (switchrate, aggrate, specsize, ...)"},
   {"D_EMPTY_PROGRAM",        "a program with no clause"},
   // probe expansion
   {"D_PROBE_NOMATCH",        "a probe description that matches no probe of the target kernel"},

@@ -24,8 +24,10 @@
 //  - sub in range for Unary, Binary, Store (AssignOp) and IncDec (0..3);
 //  - a Tracepoint probe has one FieldRef per Clause::field_slots entry, a Tick
 //    probe a non-zero period; Aggregate keys match the aggregation's key
-//    types; lquantize has 3 parameters, llquantize 4;
-//  - if statements nest at most 1000 deep.
+//    types; lquantize and llquantize parameters are what the compiler accepts
+//    (aggregation_parameters_problem: bucket counts and 64-bit bounds);
+//  - if statements nest at most 1000 deep;
+//  - every setting within the range the compiler accepts (setting_ranges).
 // write_object refuses a Program that decode_object would refuse;
 // encode_object serializes whatever it is given.
 #pragma once
@@ -40,7 +42,7 @@
 
 namespace probity::compiler {
 
-inline constexpr std::uint32_t object_format_version = 1;
+inline constexpr std::uint32_t object_format_version = 2;
 
 // A missing, truncated, corrupted, wrong-magic, wrong-version or
 // wrong-checksum object. what() names the file and says what is wrong and,

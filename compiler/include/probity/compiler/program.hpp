@@ -140,6 +140,14 @@ struct Aggregation {
   friend bool operator==(const Aggregation&, const Aggregation&) = default;
 };
 
+// Why `parameters` are not valid for an lquantize (low, high, step) or
+// llquantize (factor, low, high, steps) aggregation, in the compiler's words
+// (`name` is the function as written: "lquantize", "lhist"), or nullopt. Other
+// functions take no parameters.
+std::optional<std::string> aggregation_parameters_problem(AggregatingFunction function,
+                                                          const std::vector<std::int64_t>& parameters,
+                                                          std::string_view name);
+
 // ---------------------------------------------------------------- probes
 
 // One tracepoint the program enables, with everything needed to verify it on
@@ -204,11 +212,51 @@ struct Clause {
   friend bool operator==(const Clause&, const Clause&) = default;
 };
 
-struct Option {
-  std::string name;   // "bufsize", "quiet", "aggsortkey", "strsize", ...
-  std::string value;  // "" for a flag
-  friend bool operator==(const Option&, const Option&) = default;
+// The options (#pragma D option and -x), parsed once by the compiler into
+// typed values: the consumer reads these and never the options' text.
+struct Settings {
+  bool quiet = false;                                   // quiet
+  // amin: the stability threshold the program was compiled to; the consumer
+  // holds the host catalogue's attributes to it again before enabling anything.
+  stability::Threshold amin = stability::default_threshold;
+  bool allow_hot = false;                               // allow=hot
+  bool allow_sensitive = false;                         // allow=sensitive
+  // bufsize: ring-buffer bytes per CPU, a whole number of KiB (the unit of
+  // tracefs' buffer_size_kb). DTrace's default: the kernel's own (1.4 MiB per
+  // CPU here) overflows within a few milliseconds under a system-call storm;
+  // with 4 MiB a reader paced at one round per 10 ms loses nothing on an
+  // unthrottled getppid() storm (bench/RESULTS-peers.md).
+  std::uint64_t bufsize = 4 * 1024 * 1024;
+  std::uint64_t strsize = 256;                          // longest string kept, bytes
+  std::uint64_t dynvarsize = 1024 * 1024;               // bytes for thread-local and associative variables
+  std::uint64_t nspec = 1;                              // speculation buffers
+  bool aggsortkey = false;                              // aggregations printed sorted by key
+  bool aggsortrev = false;                              // ... in reverse order
+
+  friend bool operator==(const Settings&, const Settings&) = default;
 };
+
+// The range each size or count setting must fall in, and why; the compiler
+// refuses an option outside it and the object reader a settings block.
+struct SettingRange {
+  std::string_view name;
+  std::uint64_t Settings::*value;
+  std::uint64_t minimum;
+  std::uint64_t maximum;
+  std::string_view why;  // said when the value is out of range
+};
+inline constexpr std::uint64_t kib = 1024;
+inline constexpr SettingRange setting_ranges[] = {
+    {"bufsize", &Settings::bufsize, 8 * kib, kib * kib * kib * kib,
+     "the kernel's ring buffer holds at least two 4 KiB pages per CPU, and Probity asks for at most 1t per CPU"},
+    {"strsize", &Settings::strsize, 1, kib * kib, "strings are kept from 1 byte up to 1m"},
+    {"dynvarsize", &Settings::dynvarsize, 1, kib * kib * kib * kib, "variable memory is 1 byte up to 1t"},
+    {"nspec", &Settings::nspec, 0, 1'000'000, "at most a million speculation buffers are kept"},
+};
+// Why `value` is not a valid `range` setting ("bufsize 100 is below ..."), or nullopt.
+std::optional<std::string> setting_problem(const SettingRange& range, std::uint64_t value);
+// The first setting out of its range, or nullopt.
+std::optional<std::string> settings_problem(const Settings& settings);
 
 struct Program {
   std::string source_name;               // the script file, "<command line>" for -n
@@ -221,24 +269,21 @@ struct Program {
   std::vector<Variable> variables;
   std::vector<Aggregation> aggregations;
   std::vector<std::string> strings;      // string constants (formats, literals)
-  std::vector<Option> options;           // from #pragma D option and -x, resolved
+  Settings settings;                     // from #pragma D option and -x, parsed
   std::size_t macro_argument_count = 0;  // $1..$n the program reads
   StabilityReport stability;             // minimum over all clauses
 
   friend bool operator==(const Program&, const Program&) = default;
 };
 
-// Whether the program was compiled allowing `hazard` ("hot", "sensitive"):
-// its resolved `allow` option, which the consumer and compat hold events to.
-inline bool allows_hazard(const Program& program, std::string_view hazard) {
-  for (const Option& option : program.options) {
-    if (option.name != "allow") continue;
-    std::string_view rest = option.value;
-    while (!rest.empty()) {
-      const std::size_t comma = rest.find(',');
-      if (rest.substr(0, comma) == hazard) return true;
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
+// Whether the program was compiled allowing events with `hazard` (-x
+// allow=hot, allow=sensitive); never for forbidden ones.
+inline bool allows_hazard(const Program& program, Hazard hazard) {
+  switch (hazard) {
+    case Hazard::None: return true;
+    case Hazard::Hot: return program.settings.allow_hot;
+    case Hazard::Sensitive: return program.settings.allow_sensitive;
+    case Hazard::Forbidden: return false;
   }
   return false;
 }

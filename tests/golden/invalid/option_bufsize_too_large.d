@@ -1,0 +1,2 @@
+//! option bufsize=2t
+sched:sched_switch { @ = count(); }

@@ -1,0 +1,2 @@
+#pragma D option bufsize=100
+sched:sched_switch { @ = count(); }

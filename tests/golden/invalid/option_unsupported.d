@@ -1,0 +1,2 @@
+#pragma D option switchrate=10hz
+sched:sched_switch { @ = count(); }
