@@ -18,7 +18,7 @@
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/yaml_io.hpp"
 #include "probity/manual/coverage.hpp"
-#include "release_choice.hpp"
+#include "probity/catalogue/host.hpp"
 
 namespace probity::cli {
 namespace {
@@ -31,6 +31,8 @@ struct Arguments {
   std::optional<std::string> kernel_image;
   bool no_modules = false;
   std::optional<std::string> timeout;
+  bool add = false;                    // harvest --add: into the index probity reads
+  std::optional<std::string> index;    // --index FILE
 };
 
 // --source DIR, -o FILE (also --output, and the --name=value spellings).
@@ -50,6 +52,10 @@ Arguments parse(const std::vector<std::string>& arguments, const std::string& co
       parsed.output = value(argument == "-o" ? "-o" : "--output");
     } else if (harvesting && (argument == "--kernel-image" || argument.starts_with("--kernel-image="))) {
       parsed.kernel_image = value("--kernel-image");
+    } else if (harvesting && argument == "--add") {
+      parsed.add = true;
+    } else if (harvesting && (argument == "--index" || argument.starts_with("--index="))) {
+      parsed.index = value("--index");
     } else if (harvesting && argument == "--no-modules") {
       parsed.no_modules = true;
     } else if (harvesting && (argument == "--timeout" || argument.starts_with("--timeout="))) {
@@ -76,7 +82,7 @@ int build(const std::vector<std::string>& arguments, std::ostream& out, std::ost
     const catalogue::CatalogueSources sources = catalogue::load_sources(source);
     const std::vector<catalogue::Catalogue> catalogues = catalogue::build_all_catalogues(sources);
     const std::string hash = catalogue::hash_sources(source);
-    catalogue::write_index(catalogues, hash, *parsed.output);
+    catalogue::write_index(catalogues, catalogue::catalogue_docs(sources), hash, *parsed.output);
     std::size_t events = 0;
     std::string releases;
     for (const catalogue::Catalogue& each : catalogues) {
@@ -126,31 +132,46 @@ int harvest(const std::vector<std::string>& arguments, std::ostream& out, std::o
   if (!parsed.kernel_image && (parsed.no_modules || parsed.timeout)) {
     throw UsageError("--no-modules and --timeout go with --kernel-image PATH");
   }
+  if (parsed.index && !parsed.add) throw UsageError("--index goes with --add: probity catalogue harvest --add");
   fs::path directory;
   if (parsed.output) {
     directory = *parsed.output;
-  } else if (running_from_build_tree()) {
+  } else if (running_from_build_tree() && !parsed.add) {
     directory = fs::path(PROBITY_CATALOGUE_SOURCE_DIR) / "kernels";
-  } else {
-    throw UsageError("say where to write the snapshot: probity catalogue harvest -o DIR");
+  } else if (!parsed.add) {
+    throw UsageError("say where the snapshot goes: probity catalogue harvest --add (into the index probity "
+                     "reads), or -o DIR (a YAML snapshot)");
   }
-  std::error_code error;
-  if (!fs::is_directory(directory, error)) {
-    throw CliError("cannot write the snapshot: " + directory.string() + " is not a directory");
+  if (!directory.empty()) {
+    std::error_code error;
+    fs::create_directories(directory, error);
+    if (!fs::is_directory(directory)) {
+      throw CliError("cannot write the snapshot: " + directory.string() + " is not a directory" +
+                     (error ? " (" + error.message() + ")" : std::string()));
+    }
   }
   const catalogue::KernelSnapshot snapshot =
       parsed.kernel_image ? harvest_image(parsed, err) : catalogue::harvest_live();
-  const fs::path file = directory / (snapshot.release + ".yaml");
-  catalogue::write_snapshot(snapshot, file);
   const auto from_modules = std::count_if(snapshot.events.begin(), snapshot.events.end(),
                                           [](const catalogue::EventLayout& event) { return !event.module.empty(); });
-  out << "probity: wrote " << file.string() << ": " << snapshot.events.size() << " events of " << snapshot.release
-      << " (" << snapshot.machine << ")";
+  std::string what = std::to_string(snapshot.events.size()) + " events of " + snapshot.release + " (" +
+                     snapshot.machine + ")";
   if (parsed.kernel_image) {
-    out << ", " << from_modules << " from modules, " << snapshot.failed_modules.size() << " module"
-        << (snapshot.failed_modules.size() == 1 ? "" : "s") << " failed to load";
+    what += ", " + std::to_string(from_modules) + " from modules, " + std::to_string(snapshot.failed_modules.size()) +
+            " module" + (snapshot.failed_modules.size() == 1 ? "" : "s") + " failed to load";
   }
-  out << "; rebuild the index to use it (the build does, or: probity catalogue build)\n";
+  if (!directory.empty()) {
+    const fs::path file = directory / (snapshot.release + ".yaml");
+    catalogue::write_snapshot(snapshot, file);
+    out << "probity: wrote " << file.string() << ": " << what;
+    out << (parsed.add ? "\n" : "; rebuild the index to use it (the build does, or: probity catalogue build)\n");
+  }
+  if (parsed.add) {
+    const fs::path index_file = locate_index(parsed.index);
+    catalogue::add_release_to_index(index_file, snapshot);
+    out << "probity: added " << what << " to the catalogue index " << index_file.string()
+        << "; --kernel " << snapshot.release << " and compat now know it\n";
+  }
   return 0;
 }
 
@@ -198,10 +219,9 @@ int diff(const std::vector<std::string>& arguments, std::ostream& out) {
   }
   if (releases.size() != 2) throw UsageError("probity catalogue diff needs two releases: probity catalogue diff A B [PATTERN...]");
   const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
-  const std::string running = running_release();
-  const std::string from = choose_release(index, releases[0], running).release;
-  const std::string to = choose_release(index, releases[1], running).release;
-  out << catalogue::to_text(catalogue::diff_catalogues(index.load(from), index.load(to), patterns));
+  const catalogue::Catalogue from = catalogue::host_catalogue(index, releases[0]).catalogue;
+  const catalogue::Catalogue to = catalogue::host_catalogue(index, releases[1]).catalogue;
+  out << catalogue::to_text(catalogue::diff_catalogues(from, to, patterns));
   return 0;
 }
 
@@ -230,9 +250,9 @@ int stats(const std::vector<std::string>& arguments, std::ostream& out, std::ost
     }
   }
   const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
-  const ReleaseChoice choice = choose_release(index, kernel, running_release());
-  if (!choice.notice.empty()) err << "probity: " << choice.notice << "\n";
-  const manual::Coverage coverage = manual::coverage(index.load(choice.release));
+  const catalogue::HostCatalogue host = catalogue::host_catalogue(index, kernel);
+  if (!host.substitute_note.empty()) err << "probity: note: " << host.substitute_note << "\n";
+  const manual::Coverage coverage = manual::coverage(host.catalogue);
   out << (json ? manual::to_json(coverage) : manual::to_text(coverage));
   return 0;
 }
@@ -241,6 +261,7 @@ int stats(const std::vector<std::string>& arguments, std::ostream& out, std::ost
 
 std::string catalogue_usage() {
   return "usage: probity catalogue build --source DIR -o FILE\n"
+         "       probity catalogue harvest --add [--index FILE] [-o DIR]\n"
          "       probity catalogue harvest [-o DIR]\n"
          "       probity catalogue harvest --kernel-image PATH [--no-modules] [--timeout SECONDS] [-o DIR]\n"
          "       probity catalogue diff RELEASE_A RELEASE_B [PATTERN...] [--index FILE]\n"
@@ -251,8 +272,15 @@ std::string catalogue_usage() {
          "            into the binary index FILE that probity reads at run time; every\n"
          "            problem in the YAML is reported as file:line:column: key: message\n"
          "  harvest   record the running kernel's tracepoints (read from tracefs, needs root)\n"
-         "            as DIR/<release>.yaml; run from the build tree, DIR defaults to the\n"
-         "            source tree's catalogue/data/kernels\n"
+         "            as DIR/<release>.yaml (DIR is created); run from the build tree, DIR\n"
+         "            defaults to the source tree's catalogue/data/kernels\n"
+         "  harvest --add\n"
+         "            add the running kernel (or --kernel-image's) to the index probity reads\n"
+         "            (or --index FILE) as a catalogued release, described by the index's own\n"
+         "            docs: one command, no copy of the catalogue tree. probity already\n"
+         "            catalogues the running kernel by itself (from its tracefs, cached in\n"
+         "            /var/cache/probity); --add makes the release part of a site catalogue\n"
+         "            for compat, diff and --kernel on other machines\n"
          "  harvest --kernel-image PATH\n"
          "            record the tracepoints of a kernel that is not running: PATH is a\n"
          "            vmlinuz or a Debian linux-image-*.deb; the kernel boots under qemu\n"
@@ -274,10 +302,11 @@ std::string catalogue_usage() {
          "            (sched:*, 'block:block_rq_*') restrict it to some probes\n"
          "  stats     how much of a release the catalogue documents: per provider and in\n"
          "            total, events documented by a provider doc and fields that have a\n"
-         "            description (default release: the running kernel when catalogued,\n"
-         "            else the newest); -f json prints one JSON object\n"
+         "            description (default release: the running kernel); -f json prints one\n"
+         "            JSON object\n"
          "\n"
-         "example: sudo probity catalogue harvest && cmake --build build\n"
+         "example: sudo probity catalogue harvest --add\n"
+         "         sudo probity catalogue harvest && cmake --build build\n"
          "         probity catalogue diff 6.1 6.18 'sched:*'\n"
          "         apt-get download linux-image-6.1.0-56-amd64 &&\n"
          "           probity catalogue harvest --kernel-image linux-image-6.1.0-56-amd64_*.deb\n";

@@ -10,14 +10,15 @@
 #include <string_view>
 
 #include "cli_error.hpp"
+#include "script_source.hpp"
 #include "index_location.hpp"
+#include "probity/catalogue/host.hpp"
 #include "probity/catalogue/index.hpp"
+#include "probity/catalogue/site.hpp"
 #include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/compat.hpp"
 #include "probity/compiler/object.hpp"
 #include "probity/consumer/verify.hpp"
-#include "release_choice.hpp"
-#include "site.hpp"
 
 namespace probity::cli {
 namespace {
@@ -32,7 +33,7 @@ struct CompatOptions {
   std::vector<std::pair<std::string, std::string>> options;
   std::vector<std::string> macro_arguments;
   std::optional<std::string> index;
-  SiteOptions site;  // --catalogue, --overlay
+  catalogue::SiteOptions site;  // --catalogue, --overlay
 };
 
 // What the verdicts are printed with: the vendor overlays applied to each
@@ -203,24 +204,6 @@ void print_json(const std::string& name, const std::vector<compiler::ReleaseVerd
   out << "],\"site_policy\":" << (policy != nullptr ? json_string(policy->file.string()) : "null") << "}\n";
 }
 
-// What the consumer refuses before enabling anything, beyond layouts: a hot
-// or sensitive event (in this release's catalogue with its overlays) that
-// the object was not compiled to allow.
-void check_object_hazards(const compiler::Program& program, const catalogue::Catalogue& catalogue,
-                          compiler::ReleaseVerdict& verdict) {
-  for (const compiler::EventUse& use : program.events) {
-    const catalogue::Event* event = catalogue.find_event(use.provider, use.name);
-    if (event == nullptr) continue;
-    const catalogue::Hazard level = event->hazard.level;
-    if (level != catalogue::Hazard::Hot && level != catalogue::Hazard::Sensitive) continue;
-    const std::string kind(catalogue::to_string(level));
-    if (compiler::allows_hazard(program, level)) continue;
-    verdict.problems.push_back(use.provider + ":" + use.name + ": " + kind + " in this release's catalogue (" +
-                               event->hazard.reason + ") and the object was not compiled with -x allow=" + kind);
-    verdict.runs = false;
-  }
-}
-
 }  // namespace
 
 std::string compat_usage() {
@@ -276,22 +259,28 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
   const CompatOptions options = parse(arguments);
   const std::filesystem::path index_file = locate_index(options.index);
   const catalogue::Index index = catalogue::Index::open(index_file);
-  const Site site = load_site(options.site, index_file);
+  catalogue::SiteOptions site_options = options.site;
+  site_options.vendors_root = vendors_beside(index_file);
+  const catalogue::Site site = catalogue::load_site(site_options);
   const catalogue::SitePolicy* policy = site.policy ? &*site.policy : nullptr;
-  std::vector<std::string> releases;
+  std::vector<catalogue::ReleaseChoice> choices;
   if (options.all) {
-    releases = index.releases();
+    for (const std::string& release : index.releases()) choices.push_back({release, false});
   } else {
-    const std::string running = running_release();
-    for (const std::string& kernel : options.kernels) releases.push_back(choose_release(index, kernel, running).release);
+    const std::string running = catalogue::running_release();
+    for (const std::string& kernel : options.kernels) choices.push_back(catalogue::choose_release(index, kernel, running));
   }
+  std::vector<std::string> releases;
+  for (const catalogue::ReleaseChoice& choice : choices) releases.push_back(choice.release);
   // Each overlay chosen for any of the releases is loaded (and, under
   // require_signatures, its signature checked) once; each release's
   // catalogue then takes those whose patterns match it.
-  const std::vector<catalogue::Overlay> chosen = load_overlays(site, releases);
+  const std::vector<catalogue::Overlay> chosen = catalogue::load_overlays(site, releases);
   std::vector<ReleaseOverlays> overlays;
-  const auto load = [&](const std::string& release) {
-    catalogue::Catalogue catalogue = index.load(release);
+  const auto load = [&](const catalogue::ReleaseChoice& choice) {
+    catalogue::HostCatalogue host = catalogue::host_catalogue(index, choice);
+    if (!host.substitute_note.empty()) throw CliError(host.substitute_note);
+    catalogue::Catalogue catalogue = std::move(host.catalogue);
     ReleaseOverlays applied;
     for (const catalogue::Overlay& overlay : chosen) catalogue::apply_overlay(catalogue, overlay, &applied.notes);
     applied.files = catalogue.overlays;
@@ -302,13 +291,13 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
   std::vector<compiler::ReleaseVerdict> verdicts;
   std::string name;
   std::optional<compiler::SourceFile> source;
+  if (options.script_file) require_script_file(*options.script_file);
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
     const compiler::Program program = compiler::read_object(*options.script_file);
     name = *options.script_file;
-    for (const std::string& release : releases) {
-      const catalogue::Catalogue catalogue = load(release);
-      compiler::ReleaseVerdict verdict = compiler::check_object(program, catalogue);
-      check_object_hazards(program, catalogue, verdict);
+    for (const catalogue::ReleaseChoice& choice : choices) {
+      const catalogue::Catalogue catalogue = load(choice);
+      compiler::ReleaseVerdict verdict = compiler::check_object(program, catalogue, policy);
       if (policy != nullptr) {
         try {
           consumer::verify_site_policy(program, catalogue, *policy);
@@ -323,11 +312,7 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     if (options.program_text) {
       source = compiler::SourceFile{"<command line>", *options.program_text};
     } else {
-      std::ifstream stream(*options.script_file, std::ios::binary);
-      if (!stream) throw CliError("cannot read script " + *options.script_file + ": " + std::strerror(errno));
-      std::ostringstream text;
-      text << stream.rdbuf();
-      source = compiler::SourceFile{*options.script_file, text.str()};
+      source = read_script(*options.script_file);
     }
     name = source->name;
     compiler::CompileOptions compile_options;
@@ -335,8 +320,8 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     compile_options.macro_arguments = options.macro_arguments;
     compile_options.catalogue_hash = index.content_hash();
     compile_options.site_policy = policy;
-    for (const std::string& release : releases) {
-      verdicts.push_back(compiler::check_script(*source, load(release), compile_options));
+    for (const catalogue::ReleaseChoice& choice : choices) {
+      verdicts.push_back(compiler::check_script(*source, load(choice), compile_options));
     }
   }
   if (options.json) {

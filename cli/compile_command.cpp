@@ -8,24 +8,17 @@
 
 #include "cli_error.hpp"
 #include "probity/catalogue/index.hpp"
+#include "probity/compiler/admission.hpp"
 #include "probity/compiler/compile.hpp"
 #include "probity/compiler/object.hpp"
-#include "release_choice.hpp"
 #include "run_command.hpp"
-#include "site.hpp"
+#include "script_source.hpp"
+#include "privilege.hpp"
+#include "probity/catalogue/host.hpp"
+#include "probity/catalogue/site.hpp"
 
 namespace probity::cli {
 namespace {
-
-compiler::SourceFile read_source(const CompileCommandOptions& options) {
-  if (options.program_text) return {"<command line>", *options.program_text};
-  const std::string& file = *options.script_file;
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) throw CliError("cannot read script " + file + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return {file, text.str()};
-}
 
 // The probes the program's clauses enable: support events no clause names
 // are Probity's own.
@@ -51,10 +44,23 @@ std::size_t probe_count(const compiler::Program& program) {
 int run_compile(const CompileCommandOptions& options, std::ostream& out, std::ostream& err) {
   // Before compiling: a trace this process may not start is one line, not a compile report and then a refusal.
   if (!options.compile_only) require_tracing_privilege();
-  const Site site = load_site(options.site, options.index);
+  const catalogue::Site site = catalogue::load_site(options.site);
+  const catalogue::Index index = catalogue::Index::open(options.index);
+  // The running kernel's catalogue, which every trace is checked against.
+  const auto running_host = [&] {
+    catalogue::HostCatalogue host = catalogue::host_catalogue(index, std::nullopt);
+    catalogue::apply_overlays(host.catalogue, site);
+    return host;
+  };
+  if (options.script_file) require_script_file(*options.script_file);
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
     require_signature(site, *options.script_file);
-    const compiler::Program program = compiler::read_object(*options.script_file);
+    compiler::Program program = compiler::read_object(*options.script_file);
+    if (options.compile_only && !options.verbose) return 0;
+    const catalogue::HostCatalogue host = running_host();
+    // What -v reports (and the run is held to) is the host catalogue's word
+    // on stability and hazards, never the object's.
+    compiler::restate_stability(program, host.catalogue);
     if (options.verbose) {
       out << compiler::stability_report(program, options.compile_only) << "\n" << compiler::filter_report(program);
     }
@@ -64,14 +70,17 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
       err << "probity: object '" << *options.script_file << "' enables " << count << " probe"
           << (count == 1 ? "" : "s") << " (compiled for kernel " << program.catalogue_release << ")\n";
     }
-    return run_compiled(program, options, site, out, err);
+    return run_compiled(program, options, host, site, out, err);
   }
   const compiler::SourceFile source = read_source(options);
-  const catalogue::Index index = catalogue::Index::open(options.index);
-  const ReleaseChoice choice = choose_release(index, options.kernel, running_release());
-  if (!choice.notice.empty() && !options.quiet) err << "probity: " << choice.notice << "\n";
-  catalogue::Catalogue catalogue = index.load(choice.release);
-  apply_overlays(catalogue, site);
+  catalogue::HostCatalogue host = catalogue::host_catalogue(index, options.kernel);
+  if (!host.substitute_note.empty()) err << "probity: note: " << host.substitute_note << "\n";
+  if (options.verbose) {
+    err << "probity: kernel " << host.catalogue.release << (host.running ? " (running)" : "")
+        << ": layouts from " << host.origin_text << "\n";
+  }
+  catalogue::apply_overlays(host.catalogue, site);
+  const catalogue::Catalogue& catalogue = host.catalogue;
 
   compiler::CompileOptions compile_options;
   compile_options.options = options.options;
@@ -101,7 +110,8 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
     if (options.output) compiler::write_object(program, *options.output);
     return 0;
   }
-  return run_compiled(program, options, site, out, err);
+  const bool compiled_for_this_kernel = host.running && host.origin != catalogue::LayoutOrigin::Substitute;
+  return run_compiled(program, options, compiled_for_this_kernel ? host : running_host(), site, out, err);
 }
 
 }  // namespace probity::cli

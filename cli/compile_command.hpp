@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "site.hpp"
+#include "probity/catalogue/site.hpp"
 
 namespace probity::cli {
 
@@ -27,7 +27,7 @@ struct CompileCommandOptions {
   std::optional<std::string> target_pid;    // -p: $target
   bool json_output = false;                 // -f json: the run's output as NDJSON
   std::filesystem::path index;
-  SiteOptions site;                         // --catalogue, --overlay
+  catalogue::SiteOptions site;              // --catalogue, --overlay
 };
 
 // Returns the exit status; throws CliError for unusable input.

@@ -54,4 +54,19 @@ std::string index_lookup_description() {
          "    else " + PROBITY_INSTALL_INDEX_FILE + "\n";
 }
 
+fs::path vendors_beside(const fs::path& index) {
+  std::error_code error;
+  if (fs::equivalent(index, PROBITY_BUILD_INDEX_FILE, error)) return fs::path(PROBITY_CATALOGUE_SOURCE_DIR) / "vendors";
+  return index.parent_path() / "vendors";
+}
+
+std::string site_lookup_description() {
+  return "    vendor overlays: --overlay FILE, else those of /etc/os-release's vendor\n"
+         "      ($PROBITY_OS_RELEASE) under --catalogue DIR/vendors, else vendors/ beside the index\n"
+         "      (" PROBITY_INSTALL_VENDORS_DIR "; the build tree's index uses\n"
+         "      " PROBITY_CATALOGUE_SOURCE_DIR "/vendors)\n"
+         "    site policy: $PROBITY_POLICY, else /etc/probity/policy.yaml; signature keys:\n"
+         "      $PROBITY_KEYS, else /etc/probity/keys (see docs/manual/site-policy.md)\n";
+}
+
 }  // namespace probity::cli

@@ -1,4 +1,5 @@
-// Where the catalogue index is: --index, $PROBITY_INDEX, the build tree's, the installed one.
+// Where the catalogue index is (--index, $PROBITY_INDEX, the build tree's, the
+// installed one), and the vendor overlays beside it.
 #pragma once
 
 #include <filesystem>
@@ -16,5 +17,13 @@ bool running_from_build_tree();
 
 // The lookup order, for --help: indented lines, each ending in a newline.
 std::string index_lookup_description();
+
+// The vendor overlays beside `index`: share/probity/vendors next to
+// share/probity/probity.idx, and the source tree's catalogue/data/vendors for
+// the build tree's index.
+std::filesystem::path vendors_beside(const std::filesystem::path& index);
+
+// For --help: where overlays, the policy and keys are looked for.
+std::string site_lookup_description();
 
 }  // namespace probity::cli

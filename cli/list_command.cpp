@@ -11,7 +11,7 @@
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/probe_pattern.hpp"
 #include "probity/manual/manual.hpp"
-#include "release_choice.hpp"
+#include "probity/catalogue/host.hpp"
 
 namespace probity::cli {
 namespace {
@@ -217,12 +217,12 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
   if (patterns.empty()) patterns.push_back(ProbePattern{"*", "*"});
 
   const catalogue::Index index = catalogue::Index::open(options.index);
-  const std::string running = running_release();
-  const ReleaseChoice choice = choose_release(index, options.kernel, running);
-  Catalogue catalogue = index.load(choice.release);
-  const Site site = load_site(options.site, options.index);
+  const std::string running = catalogue::running_release();
+  catalogue::HostCatalogue host = catalogue::host_catalogue(index, options.kernel);
+  Catalogue& catalogue = host.catalogue;
+  const catalogue::Site site = catalogue::load_site(options.site);
   std::vector<catalogue::Diagnostic> overlay_notes;
-  const std::string overlay_notice = apply_overlays(catalogue, site, &overlay_notes);
+  const std::string overlay_notice = catalogue::apply_overlays(catalogue, site, &overlay_notes);
 
   std::vector<const Event*> events;
   std::set<const Event*> seen;
@@ -234,7 +234,11 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
   std::sort(events.begin(), events.end(),
             [](const Event* a, const Event* b) { return std::tie(a->provider, a->name) < std::tie(b->provider, b->name); });
 
-  if (!choice.notice.empty()) err << "probity: " << choice.notice << "\n";
+  if (!host.substitute_note.empty()) err << "probity: note: " << host.substitute_note << "\n";
+  if (options.verbose) {
+    err << "probity: kernel " << catalogue.release << (host.running ? " (running)" : "") << ": layouts from "
+        << host.origin_text << "\n";
+  }
   if (!overlay_notice.empty()) err << "probity: " << overlay_notice << "\n";
   for (const catalogue::Diagnostic& note : overlay_notes) err << "probity: note: " << note.to_string() << "\n";
   if (events.empty()) {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "site.hpp"
+#include "probity/catalogue/site.hpp"
 
 namespace probity::cli {
 
@@ -16,7 +16,7 @@ struct ListOptions {
   bool verbose = false;
   std::optional<std::string> kernel;
   std::filesystem::path index;
-  SiteOptions site;  // --catalogue, --overlay
+  catalogue::SiteOptions site;  // --catalogue, --overlay
 };
 
 // Returns the exit status; throws CliError (and lets IndexError through).

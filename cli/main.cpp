@@ -1,5 +1,9 @@
 // probity: option parsing and dispatch. Every failure is one "probity: ..."
 // line on stderr and a non-zero exit status.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <exception>
 #include <iostream>
 #include <optional>
@@ -15,7 +19,7 @@
 #include "man_command.hpp"
 #include "manual_command.hpp"
 #include "sign_command.hpp"
-#include "site.hpp"
+#include "probity/catalogue/host.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/harvest.hpp"
 #include "probity/catalogue/index.hpp"
@@ -48,7 +52,8 @@ std::string help() {
          "                        probity -e -n 'sched:sched_switch { @[args->prev_comm] = count(); }'\n"
          "  -s FILE [ARG...]    the program in FILE; ARGs are its $1, $2, ... (or a compiled object)\n"
          "  -e                  compile and check, then stop (without -e the program runs, as root)\n"
-         "  -c CMD / -p PID     run CMD (split at spaces) / watch PID: $target, the run ends when it exits\n"
+         "  -c CMD / -p PID     run CMD (words split by shell quoting, no shell) / watch PID: $target,\n"
+         "                      the run ends when it exits\n"
          "  -o FILE             with -e: write the compiled object (checked, versioned, checksummed);\n"
          "                      when running: write the program's output there\n"
          "  -v                  print the stability report in DTrace's shape (per clause with -e)\n"
@@ -76,9 +81,11 @@ std::string help() {
          "                      shape, hazard, the releases that have it, and every field\n"
          "                      as a C declaration with its stability and meaning\n"
          "  -n PATTERN          with -l: the same as giving PATTERN (as in dtrace -ln)\n"
-         "  --kernel RELEASE    the catalogued kernel release to list: exact (6.18.44-fc-v657)\n"
-         "                      or a unique prefix (6.18); default: the running kernel when\n"
-         "                      catalogued, else the newest catalogued release\n"
+         "  --kernel RELEASE    the kernel release to list: a catalogued one, exact\n"
+         "                      (6.18.44-fc-v657) or a unique prefix (6.18, which prefers the\n"
+         "                      running build); default: the running kernel, always catalogued\n"
+         "                      (layouts from its tracefs when the index lacks it, cached in\n"
+         "                      /var/cache/probity; -v says where they came from)\n"
          "  --index FILE        the catalogue index to read (see below)\n"
          "\n"
          "The reference manual:\n"
@@ -227,6 +234,7 @@ CommandLine parse(const std::vector<std::string>& arguments) {
   }
   options.verbose = verbose_requested;
   options.index = locate_index(index_option);
+  options.site.vendors_root = vendors_beside(options.index);
   if (command_line.list_requested) {
     options.patterns = command_line.programs;
     options.patterns.insert(options.patterns.end(), positional.begin(), positional.end());
@@ -293,6 +301,21 @@ int run(const std::vector<std::string>& arguments) {
   return run_compile(with_target, std::cout, std::cerr);
 }
 
+// A closed standard descriptor would be taken by the next file opened, and
+// output meant for the terminal would land in it (a tracefs control file, the
+// -o file). Each closed one is opened on /dev/null; standard output read-only,
+// so that writing to it still fails (EBADF) and says so.
+void open_standard_descriptors() {
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    const int opened = ::open("/dev/null", fd == STDERR_FILENO ? O_WRONLY : O_RDONLY);
+    if (opened >= 0 && opened != fd) {
+      ::dup2(opened, fd);
+      ::close(opened);
+    }
+  }
+}
+
 std::string one_line(std::string message) {
   constexpr std::string_view prefix = "probity: ";
   if (message.starts_with(prefix)) message.erase(0, prefix.size());
@@ -304,11 +327,12 @@ std::string one_line(std::string message) {
 
 int main(int argc, char** argv) {
   using namespace probity;
+  cli::open_standard_descriptors();
   std::ios::sync_with_stdio(false);
   const std::vector<std::string> arguments(argv + 1, argv + argc);
   try {
     const int status = cli::run(arguments);
-    std::cout.flush();
+    if (!std::cout.flush()) throw cli::CliError("cannot write standard output (closed, or on a full device?)");
     return status;
   } catch (const cli::UsageError& error) {
     std::cerr << "probity: " << error.what() << "\nprobity: see probity --help\n";
@@ -316,6 +340,9 @@ int main(int argc, char** argv) {
   } catch (const cli::CliError& error) {
     std::cerr << "probity: " << error.what() << "\n";
     return error.exit_status();
+  } catch (const catalogue::HostError& error) {
+    std::cerr << "probity: " << error.what() << "\n";
+    return cli::exit_failure;
   } catch (const catalogue::IndexError& error) {
     std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
   } catch (const catalogue::TracefsError& error) {

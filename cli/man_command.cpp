@@ -7,10 +7,10 @@
 
 #include "cli_error.hpp"
 #include "index_location.hpp"
+#include "probity/catalogue/host.hpp"
 #include "probity/catalogue/index.hpp"
+#include "probity/catalogue/site.hpp"
 #include "probity/manual/manual.hpp"
-#include "release_choice.hpp"
-#include "site.hpp"
 
 namespace probity::cli {
 namespace {
@@ -62,7 +62,7 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
   std::optional<std::string> index_option;
   std::optional<std::string> kernel;
   std::optional<std::string> probe;
-  SiteOptions site_options;
+  catalogue::SiteOptions site_options;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     const auto value = [&](const std::string& name) -> std::string {
@@ -93,16 +93,17 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
   if (!probe) throw UsageError("probity man needs a probe: probity man sched:sched_switch");
   const std::filesystem::path index_file = locate_index(index_option);
   const catalogue::Index index = catalogue::Index::open(index_file);
-  const Site site = load_site(site_options, index_file);
+  site_options.vendors_root = vendors_beside(index_file);
+  const catalogue::Site site = catalogue::load_site(site_options);
   std::string release;
   if (kernel) {
-    release = choose_release(index, kernel, running_release()).release;
-  } else if (const std::string running = running_release(); index.has_release(running)) {
+    release = catalogue::choose_release(index, kernel, catalogue::running_release()).release;
+  } else if (const std::string running = catalogue::running_release(); index.has_release(running)) {
     release = running;
   }
   try {
     out << manual::terminal_entry(index, *probe, terminal_width(), release,
-                                  [&](catalogue::Catalogue& described) { apply_overlays(described, site); });
+                                  [&](catalogue::Catalogue& described) { catalogue::apply_overlays(described, site); });
   } catch (const std::invalid_argument& unknown) {
     throw CliError(unknown.what());
   }

@@ -5,11 +5,12 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
+#include <memory>
 #include <ostream>
 
 #include "cli_error.hpp"
-#include "release_choice.hpp"
+#include "output_stream.hpp"
+#include "privilege.hpp"
 #include "probity/consumer/runner.hpp"
 #include "probity/consumer/verify.hpp"
 
@@ -29,15 +30,16 @@ bool reads_target(const compiler::Program& program) {
 
 }  // namespace
 
-int run_compiled(const compiler::Program& program, const CompileCommandOptions& options, const Site& site,
-                 std::ostream& out, std::ostream& err) {
+int run_compiled(const compiler::Program& program, const CompileCommandOptions& options,
+                 const catalogue::HostCatalogue& host, const catalogue::Site& site, std::ostream& out,
+                 std::ostream& err) {
   require_tracing_privilege();
+  if (!host.running || host.origin == catalogue::LayoutOrigin::Substitute) {
+    throw CliError("internal: a trace needs the running kernel's own catalogue, not " + host.origin_text);
+  }
   consumer::RunOptions run;
-  // The runner applies them to the running kernel's catalogue, or to the
-  // program's release when the index lacks the running one.
-  run.overlays = load_overlays(site, {running_release(), program.catalogue_release});
+  run.catalogue = &host.catalogue;
   run.site_policy = site.policy;
-  run.index = options.index;
   run.out = &out;
   run.err = &err;
   run.command = options.command;
@@ -56,17 +58,20 @@ int run_compiled(const compiler::Program& program, const CompileCommandOptions& 
   if (reads_target(program) && !options.command && !options.target_pid) {
     throw UsageError("the program reads $target: give the process with -c CMD or -p PID");
   }
-  std::ofstream file;
-  if (options.output) {
-    file.open(*options.output, std::ios::out | std::ios::trunc);
-    if (!file) throw CliError("cannot write " + *options.output + ": " + std::strerror(errno));
-    run.out = &file;
-  }
+  // What the program prints goes through a stream that remembers why a write
+  // failed: a lost write ends the trace (torn down as ever) with an error.
+  out.flush();
+  const std::unique_ptr<OutputStream> output =
+      options.output ? OutputStream::file(*options.output) : OutputStream::standard_output();
+  run.out = output.get();
+  int status = 0;
   try {
-    return consumer::run_program(program, run);
+    status = consumer::run_program(program, run);
   } catch (const consumer::VerificationError& error) {
     throw CliError(error.what());
   }
+  output->finish();
+  return status;
 }
 
 }  // namespace probity::cli

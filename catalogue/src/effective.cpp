@@ -78,27 +78,13 @@ Field make_field(const FieldLayout& layout, const FieldDoc* doc, const Resolved&
   return field;
 }
 
-// Every release that has each event, in the order of `sources.kernels`.
-using ReleaseIndex = std::map<std::pair<std::string_view, std::string_view>, std::vector<std::string>>;
-
-ReleaseIndex index_releases(const CatalogueSources& sources) {
-  ReleaseIndex index;
-  for (const KernelSnapshot& kernel : sources.kernels) {
-    for (const EventLayout& event : kernel.events) {
-      index[{event.system, event.name}].push_back(kernel.release);
-    }
-  }
-  return index;
-}
-
-Catalogue build(const CatalogueSources& sources, const KernelSnapshot& snapshot,
-                const ReleaseIndex& releases) {
+Catalogue build(const CatalogueDocs& docs, const KernelSnapshot& snapshot) {
   Catalogue catalogue;
   catalogue.release = snapshot.release;
   catalogue.machine = snapshot.machine;
   catalogue.source = snapshot.source;
 
-  const auto common_docs = by_name(sources.common.fields);
+  const auto common_docs = by_name(docs.common.fields);
   catalogue.common_fields.reserve(snapshot.common_fields.size());
   for (const FieldLayout& layout : snapshot.common_fields) {
     const auto doc = common_docs.find(layout.name);
@@ -106,7 +92,7 @@ Catalogue build(const CatalogueSources& sources, const KernelSnapshot& snapshot,
         make_field(layout, doc == common_docs.end() ? nullptr : doc->second, undocumented()));
   }
 
-  const auto provider_docs = by_name(sources.providers);
+  const auto provider_docs = by_name(docs.providers);
   std::map<std::string_view, std::vector<const EventLayout*>> systems;
   for (const EventLayout& event : snapshot.events) systems[event.system].push_back(&event);
 
@@ -180,8 +166,16 @@ Catalogue build(const CatalogueSources& sources, const KernelSnapshot& snapshot,
                field_doc.successor});
         }
       }
-      if (const auto found = releases.find({layout->system, layout->name}); found != releases.end()) {
+      if (const auto found = docs.event_releases.find({layout->system, layout->name});
+          found != docs.event_releases.end()) {
         event.releases = found->second;
+      }
+      if (std::find(event.releases.begin(), event.releases.end(), snapshot.release) == event.releases.end()) {
+        event.releases.insert(std::upper_bound(event.releases.begin(), event.releases.end(), snapshot.release,
+                                               [](const std::string& a, const std::string& b) {
+                                                 return release_less(a, b);
+                                               }),
+                              snapshot.release);
       }
       provider.events.push_back(std::move(event));
     }
@@ -195,17 +189,27 @@ Catalogue build(const CatalogueSources& sources, const KernelSnapshot& snapshot,
 
 }  // namespace
 
+CatalogueDocs catalogue_docs(const CatalogueSources& sources) {
+  CatalogueDocs docs{sources.common, sources.providers, {}};
+  for (const KernelSnapshot& kernel : sources.kernels) {
+    for (const EventLayout& event : kernel.events) {
+      docs.event_releases[{event.system, event.name}].push_back(kernel.release);
+    }
+  }
+  return docs;
+}
+
+Catalogue build_catalogue(const CatalogueDocs& docs, const KernelSnapshot& snapshot) { return build(docs, snapshot); }
+
 Catalogue build_catalogue(const CatalogueSources& sources, const KernelSnapshot& snapshot) {
-  return build(sources, snapshot, index_releases(sources));
+  return build(catalogue_docs(sources), snapshot);
 }
 
 std::vector<Catalogue> build_all_catalogues(const CatalogueSources& sources) {
-  const ReleaseIndex releases = index_releases(sources);
+  const CatalogueDocs docs = catalogue_docs(sources);
   std::vector<Catalogue> catalogues;
   catalogues.reserve(sources.kernels.size());
-  for (const KernelSnapshot& kernel : sources.kernels) {
-    catalogues.push_back(build(sources, kernel, releases));
-  }
+  for (const KernelSnapshot& kernel : sources.kernels) catalogues.push_back(build(docs, kernel));
   return catalogues;
 }
 

@@ -5,9 +5,12 @@
 //
 //   header   magic "PRBTYIDX", u32 format version, u32 reserved (0),
 //            u64 file size, u32 string table offset, u32 string table size,
-//            u32 directory offset, u32 directory size, u32 content-hash string
+//            u32 directory offset, u32 directory size, u32 content-hash string,
+//            u32 docs offset, u32 docs size (0 and 0: no docs)
 //   strings  u32 count, then count x (u32 length, bytes): every string once
 //   releases one blob per release (see Encoder::catalogue), strings by id
+//   docs     the curated docs and each event's catalogued releases (see
+//            Encoder::docs): what makes an uncatalogued kernel's catalogue
 //   directory u32 count, then count x (u32 release string, u32 offset, u32 size)
 //   trailer  u64 FNV-1a 64 of every byte before it
 //
@@ -28,13 +31,15 @@
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
+#include "probity/io/files.hpp"
 
 namespace probity::catalogue {
 namespace {
 
 constexpr std::string_view magic{"PRBTYIDX"};
-constexpr std::uint32_t format_version = 2;
-constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 4 * 5;
+constexpr std::uint32_t format_version = 3;
+constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 4 * 7;
+constexpr std::uint8_t absent = 0xff;  // an optional enumeration that is not set
 constexpr std::size_t trailer_size = 8;
 
 constexpr std::uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
@@ -46,6 +51,13 @@ std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = fnv_offset_basi
     hash *= fnv_prime;
   }
   return hash;
+}
+
+std::string hex16(std::uint64_t hash) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (std::size_t i = 0; i < 16; ++i) text[15 - i] = hex[(hash >> (4 * i)) & 0xf];
+  return text;
 }
 
 std::string rebuild_hint(const std::filesystem::path& file) {
@@ -162,6 +174,72 @@ class Encoder {
     fields(catalogue.common_fields);
     count(catalogue.providers.size());
     for (const Provider& each : catalogue.providers) provider(each);
+  }
+
+  template <typename Enum>
+  void optional_enumeration(const std::optional<Enum>& value) {
+    u8(value ? static_cast<std::uint8_t>(*value) : absent);
+  }
+
+  void declaration(const StabilityDecl& decl) {
+    optional_enumeration(decl.name);
+    optional_enumeration(decl.data);
+    optional_enumeration(decl.dependency_class);
+    str(decl.rationale);
+  }
+
+  void layout_changes(const std::vector<LayoutChange>& changes) {
+    count(changes.size());
+    for (const LayoutChange& change : changes) {
+      str(change.from);
+      str(change.to);
+      str(change.reason);
+    }
+  }
+
+  void field_docs(const std::vector<FieldDoc>& fields) {
+    count(fields.size());
+    for (const FieldDoc& field : fields) {
+      str(field.name);
+      str(field.description);
+      declaration(field.stability);
+      str(field.successor);
+      layout_changes(field.layout_changes);
+    }
+  }
+
+  void event_doc(const EventDoc& event) {
+    str(event.name);
+    str(event.description);
+    declaration(event.stability);
+    flag(event.hazard.has_value());
+    const HazardDecl hazard = event.hazard.value_or(HazardDecl{});
+    enumeration(hazard.level);
+    str(hazard.reason);
+    str(hazard.reference);
+    field_docs(event.fields);
+    str(event.successor);
+    layout_changes(event.layout_changes);
+  }
+
+  void docs(const CatalogueDocs& docs) {
+    field_docs(docs.common.fields);
+    count(docs.providers.size());
+    for (const ProviderDoc& provider : docs.providers) {
+      str(provider.name);
+      str(provider.description);
+      optional_enumeration(provider.provider_stability);
+      declaration(provider.stability);
+      strings(provider.references);
+      count(provider.events.size());
+      for (const EventDoc& event : provider.events) event_doc(event);
+    }
+    count(docs.event_releases.size());
+    for (const auto& [event, releases] : docs.event_releases) {
+      str(event.first);
+      str(event.second);
+      strings(releases);
+    }
   }
 
   std::string& bytes() { return bytes_; }
@@ -323,6 +401,86 @@ class Cursor {
     return result;
   }
 
+  template <typename Enum>
+  std::optional<Enum> optional_enumeration(Enum last, const char* what) {
+    if (bytes_.substr(position_, 1) == std::string_view("\xff", 1)) {
+      ++position_;
+      return std::nullopt;
+    }
+    return enumeration(last, what);
+  }
+
+  static constexpr std::size_t declaration_size = 3 + 4;
+  StabilityDecl declaration() {
+    StabilityDecl decl;
+    decl.name = optional_enumeration(Level::Standard, "stability level");
+    decl.data = optional_enumeration(Level::Standard, "stability level");
+    decl.dependency_class = optional_enumeration(DependencyClass::Common, "dependency class");
+    decl.rationale = str();
+    return decl;
+  }
+
+  std::vector<LayoutChange> layout_changes() {
+    std::vector<LayoutChange> changes(count(3 * 4));
+    for (LayoutChange& change : changes) {
+      change.from = str();
+      change.to = str();
+      change.reason = str();
+    }
+    return changes;
+  }
+
+  std::vector<FieldDoc> field_docs() {
+    std::vector<FieldDoc> fields(count(4 * 2 + declaration_size + 4 + 4));
+    for (FieldDoc& field : fields) {
+      field.name = str();
+      field.description = str();
+      field.stability = declaration();
+      field.successor = str();
+      field.layout_changes = layout_changes();
+    }
+    return fields;
+  }
+
+  EventDoc event_doc() {
+    EventDoc event;
+    event.name = str();
+    event.description = str();
+    event.stability = declaration();
+    const bool has_hazard = flag();
+    HazardDecl hazard;
+    hazard.level = enumeration(Hazard::Forbidden, "hazard");
+    hazard.reason = str();
+    hazard.reference = str();
+    if (has_hazard) event.hazard = std::move(hazard);
+    event.fields = field_docs();
+    event.successor = str();
+    event.layout_changes = layout_changes();
+    return event;
+  }
+
+  CatalogueDocs docs() {
+    CatalogueDocs result;
+    result.common.fields = field_docs();
+    result.providers.resize(count(4 * 2 + 1 + declaration_size + 4 + 4));
+    for (ProviderDoc& provider : result.providers) {
+      provider.name = str();
+      provider.description = str();
+      provider.provider_stability = optional_enumeration(Level::Standard, "stability level");
+      provider.stability = declaration();
+      provider.references = strings();
+      provider.events.resize(count(4 * 2 + declaration_size + 1 + 1 + 4 * 2 + 4 * 3));
+      for (EventDoc& event : provider.events) event = event_doc();
+    }
+    const std::size_t events = count(4 * 3);
+    for (std::size_t i = 0; i < events; ++i) {
+      std::string provider = str();
+      std::string event = str();
+      result.event_releases[{std::move(provider), std::move(event)}] = strings();
+    }
+    return result;
+  }
+
   [[noreturn]] void corrupt(const std::string& what) const { fail(file_, "corrupt: " + what); }
 
  private:
@@ -397,8 +555,24 @@ std::string read_index_file(const std::filesystem::path& file) {
 
 // ---------------------------------------------------------------- writing
 
+namespace {
+void write_any_index(const std::vector<Catalogue>& catalogues, const CatalogueDocs* docs,
+                     const std::string& content_hash, const std::filesystem::path& file);
+}  // namespace
+
 void write_index(const std::vector<Catalogue>& catalogues, const std::string& content_hash,
                  const std::filesystem::path& file) {
+  write_any_index(catalogues, nullptr, content_hash, file);
+}
+
+void write_index(const std::vector<Catalogue>& catalogues, const CatalogueDocs& docs,
+                 const std::string& content_hash, const std::filesystem::path& file) {
+  write_any_index(catalogues, &docs, content_hash, file);
+}
+
+namespace {
+void write_any_index(const std::vector<Catalogue>& catalogues, const CatalogueDocs* docs,
+                     const std::string& content_hash, const std::filesystem::path& file) {
   StringTable strings;
   const std::uint32_t hash_id = strings.id(content_hash);
 
@@ -418,6 +592,9 @@ void write_index(const std::vector<Catalogue>& catalogues, const std::string& co
     encoder.catalogue(catalogue);
     blobs.push_back({strings.id(catalogue.release), std::move(encoder.bytes())});
   }
+
+  Encoder docs_blob(strings);
+  if (docs != nullptr) docs_blob.docs(*docs);
 
   Encoder table(strings);
   table.count(strings.strings().size());
@@ -439,9 +616,13 @@ void write_index(const std::vector<Catalogue>& catalogues, const std::string& co
   out.u32(0);
   out.u32(0);
   out.u32(hash_id);
+  out.u32(0);  // docs offset, size: patched below
+  out.u32(0);
 
   const std::size_t table_offset = bytes.size();
   bytes += table.bytes();
+  const std::size_t docs_offset = docs != nullptr ? bytes.size() : 0;
+  bytes += docs_blob.bytes();
   std::vector<std::pair<std::size_t, std::size_t>> placed;
   for (const Blob& blob : blobs) {
     placed.emplace_back(bytes.size(), blob.bytes.size());
@@ -464,34 +645,19 @@ void write_index(const std::vector<Catalogue>& catalogues, const std::string& co
   patch(offsets_at + 4, Encoder::checked_u32(table.bytes().size(), "the string table"), 4);
   patch(offsets_at + 8, Encoder::checked_u32(directory_offset, "the index"), 4);
   patch(offsets_at + 12, Encoder::checked_u32(directory_size, "the directory"), 4);
+  patch(offsets_at + 20, Encoder::checked_u32(docs_offset, "the index"), 4);
+  patch(offsets_at + 24, Encoder::checked_u32(docs_blob.bytes().size(), "the docs"), 4);
   out.u64(fnv1a(bytes));
 
-  // Write beside the target and rename, so a reader never sees half a file.
-  std::filesystem::path temporary = file;
-  temporary += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);
-    if (!stream) {
-      throw IndexError("cannot write catalogue index " + temporary.string() + ": " +
-                       std::strerror(errno));
-    }
-    stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    stream.close();
-    if (!stream) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw IndexError("cannot write catalogue index " + temporary.string() + ": " +
-                       std::strerror(errno));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, file, error);
-  if (error) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw IndexError("cannot write catalogue index " + file.string() + ": " + error.message());
+  // All at once, so that a reader never sees half a file.
+  try {
+    io::write_file_atomically(file, bytes);
+  } catch (const io::FileError& error) {
+    throw IndexError("cannot write catalogue index " + file.string() + ": " + error.reason());
   }
 }
+
+}  // namespace
 
 // ---------------------------------------------------------------- reading
 
@@ -507,6 +673,8 @@ struct Index::Impl {
   std::vector<std::string_view> strings;
   std::string content_hash;
   std::vector<Entry> directory;  // sorted by release as a version
+  std::size_t docs_offset = 0;
+  std::size_t docs_size = 0;
 };
 
 Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -550,6 +718,8 @@ Index Index::open(const std::filesystem::path& file) {
   const std::uint32_t directory_offset = header.u32();
   const std::uint32_t directory_size = header.u32();
   const std::uint32_t hash_id = header.u32();
+  const std::uint32_t docs_offset = header.u32();
+  const std::uint32_t docs_size = header.u32();
   const auto section = [&](std::uint32_t offset, std::uint32_t size, const char* what) {
     if (offset < header_size || offset > body.size() || size > body.size() - offset) {
       fail(file, std::string("corrupt: the ") + what + " lies outside the file");
@@ -575,6 +745,11 @@ Index Index::open(const std::filesystem::path& file) {
             "data of a release");
   }
   if (!directory.at_end()) directory.corrupt("bytes after the release directory");
+  if (docs_offset != 0 || docs_size != 0) {
+    section(docs_offset, docs_size, "docs");
+    impl->docs_offset = docs_offset;
+    impl->docs_size = docs_size;
+  }
   std::sort(impl->directory.begin(), impl->directory.end(),
             [](const Impl::Entry& a, const Impl::Entry& b) { return release_less(a.release, b.release); });
   return Index(std::move(impl));
@@ -611,6 +786,20 @@ Catalogue Index::load(const std::string& release) const {
     cursor.corrupt("the directory entry " + release + " holds release " + catalogue.release);
   }
   return catalogue;
+}
+
+bool Index::has_docs() const { return impl_->docs_offset != 0; }
+
+CatalogueDocs Index::docs() const {
+  if (!has_docs()) {
+    throw IndexError("catalogue index " + impl_->file.string() +
+                     " carries no docs to describe an uncatalogued kernel with; " + rebuild_hint(impl_->file));
+  }
+  Cursor cursor(std::string_view(impl_->bytes).substr(impl_->docs_offset, impl_->docs_size), impl_->file,
+                &impl_->strings);
+  CatalogueDocs docs = cursor.docs();
+  if (!cursor.at_end()) cursor.corrupt("bytes after the docs");
+  return docs;
 }
 
 // ---------------------------------------------------------------- source hash
@@ -650,10 +839,9 @@ std::string hash_sources(const std::filesystem::path& root) {
     hash = fnv1a(std::string_view("\0", 1), hash);
     hash = fnv1a(content, hash);
   }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string text(16, '0');
-  for (std::size_t i = 0; i < 16; ++i) text[15 - i] = hex[(hash >> (4 * i)) & 0xf];
-  return text;
+  return hex16(hash);
 }
+
+std::string hash_bytes(std::string_view bytes) { return hex16(fnv1a(bytes)); }
 
 }  // namespace probity::catalogue

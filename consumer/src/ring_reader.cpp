@@ -117,7 +117,7 @@ RingReader::RingReader(const TracingSession& session, const EventFormats& format
   max_pages_per_round_ = std::max<std::size_t>(buffer_kb * 1024 / subbuffer_size_ + 1, 16);
 
   monotonic_timestamps_ = session.trace_clock() == "mono";
-  // Optional (4.20+): without it, poll() wakes only when a buffer is half
+  // Optional (5.0+): without it, poll() wakes only when a buffer is half
   // full, so an idle trace looks again at least every idle_poll_limit.
   if (const int error =
           detail::try_write_tracefs_file(dir / "buffer_percent", std::to_string(options_.wake_percent));

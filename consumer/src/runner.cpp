@@ -25,7 +25,6 @@
 #include "interpreter.hpp"
 #include "json_output.hpp"
 #include "probity/catalogue/harvest.hpp"
-#include "probity/catalogue/index.hpp"
 #include "probity/consumer/drops.hpp"
 #include "probity/consumer/event_formats.hpp"
 #include "probity/consumer/ring_reader.hpp"
@@ -34,6 +33,7 @@
 #include "probity/consumer/stop_signals.hpp"
 #include "probity/consumer/verify.hpp"
 #include "text_output.hpp"
+#include "traced_command.hpp"
 
 namespace probity::consumer {
 
@@ -84,68 +84,6 @@ std::string running_release() {
   return names.release;
 }
 
-// The local catalogue for the running kernel; the release the program was
-// compiled against when the running one is not catalogued.
-catalogue::Catalogue local_catalogue(const fs::path& index_file, const compiler::Program& program,
-                                     const std::string& release) {
-  const catalogue::Index index = catalogue::Index::open(index_file);
-  if (index.has_release(release)) return index.load(release);
-  if (index.has_release(program.catalogue_release)) return index.load(program.catalogue_release);
-  throw VerificationError("neither the running kernel " + release + " nor " + program.catalogue_release +
-                          " (the program's) is in the local catalogue " + index_file.string() +
-                          "; add it with probity catalogue harvest");
-}
-
-// A command forked before tracing starts and exec'd once tracing is on.
-class TracedCommand {
- public:
-  explicit TracedCommand(const std::string& command) {
-    int go[2];
-    if (::pipe2(go, O_CLOEXEC) != 0) throw std::runtime_error(std::string("probity: pipe: ") + std::strerror(errno));
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error(std::string("probity: fork: ") + std::strerror(errno));
-    if (pid_ == 0) {
-      ::close(go[1]);
-      char byte = 0;
-      if (::read(go[0], &byte, 1) != 1) ::_exit(127);
-      // As dtrace -c: the words of the command, exec'd directly (no shell).
-      std::vector<std::string> words;
-      std::istringstream split(command);
-      for (std::string word; split >> word;) words.push_back(word);
-      std::vector<char*> argv;
-      for (std::string& word : words) argv.push_back(word.data());
-      argv.push_back(nullptr);
-      if (!words.empty()) ::execvp(argv[0], argv.data());
-      std::fprintf(stderr, "probity: cannot run %s: %s\n", command.c_str(), std::strerror(errno));
-      ::_exit(127);
-    }
-    ::close(go[0]);
-    go_ = Fd(go[1]);
-  }
-  ~TracedCommand() {
-    if (pid_ > 0 && !reaped_) {
-      go_ = Fd();  // a command never released exits on EOF
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  TracedCommand(const TracedCommand&) = delete;
-  TracedCommand& operator=(const TracedCommand&) = delete;
-
-  pid_t pid() const { return pid_; }
-  void release() {
-    [[maybe_unused]] const ssize_t written = ::write(go_.get(), "g", 1);
-    go_ = Fd();
-  }
-  void reap() {
-    if (!reaped_ && ::waitpid(pid_, nullptr, 0) == pid_) reaped_ = true;
-  }
-
- private:
-  pid_t pid_ = -1;
-  Fd go_;
-  bool reaped_ = false;
-};
-
 struct ClauseOnEvent {
   const compiler::Clause* clause;
   std::vector<FieldSlot> slots;
@@ -168,6 +106,8 @@ class Run {
                                                    : std::make_unique<TextOutput>()) {}
 
   int go() {
+    // First: a stop signal from here on ends the run after setup, with teardown.
+    StopSignals signals;
     const RuntimeSettings settings = read_settings();
     const fs::path tracing = options_.tracing.empty() ? catalogue::tracing_dir() : options_.tracing;
     for (const std::string& notice : remove_stale_instances(tracing)) err_ << notice << "\n";
@@ -179,8 +119,7 @@ class Run {
     }
     verify_events_exist(program_, tracing, release);
     const EventFormats formats(tracing, specs);
-    catalogue::Catalogue local = local_catalogue(options_.index, program_, release);
-    for (const catalogue::Overlay& overlay : options_.overlays) catalogue::apply_overlay(local, overlay);
+    const catalogue::Catalogue& local = *options_.catalogue;
     verify_program(program_, formats, local, release, options_.site_policy ? &*options_.site_policy : nullptr);
     index_clauses(formats);
     task_names_ = TaskNameEvents(program_, formats);
@@ -208,7 +147,6 @@ class Run {
     auto reader =
         std::make_unique<RingReader>(session, formats, RingReaderOptions{.ordered = needs_ordered_delivery(program_)});
     report_fallbacks(session, *reader, settings.quiet);
-    StopSignals signals;
     interpreter_ = std::make_unique<Interpreter>(program_, with_target, *format_, err_);
 
     // As in DTrace, BEGIN fires once the events are enabled; a record that
@@ -216,7 +154,7 @@ class Run {
     session.start();
     run_specials(ProbeKind::Begin);
     std::vector<Tick> ticks = make_ticks();
-    if (command && !interpreter_->exit_status()) command->release();
+    if (command && !interpreter_->exit_status() && !signals.requested()) command->release();
     bool target_gone = false;
     DropReporter drop_reporter;
     auto drops_read_at = std::chrono::steady_clock::now();
@@ -225,7 +163,8 @@ class Run {
     for (const Tick& tick : ticks) wakeups.push_back(tick.timer.get());
     const auto handle = [this](const Record& record) { on_record(record); };
 
-    while (!interpreter_->exit_status() && !signals.requested() && !target_gone) {
+    // A failed write to the output ends the trace; the caller reports it.
+    while (!interpreter_->exit_status() && !signals.requested() && !target_gone && out_) {
       reader->wait(1000ms, wakeups);
       interpreter_->set_batch_time(std::chrono::steady_clock::now());
       reader->consume(handle);
@@ -307,10 +246,21 @@ class Run {
         const compiler::EventUse& event = program_.events[probe.event];
         const EventLayout* layout = formats.find(event.provider, event.name);
         ClauseOnEvent entry{&clause, {}, probe.filter_is_own};
-        for (const compiler::FieldRef& ref : probe.fields) {
-          const catalogue::FieldLayout& field =
-              ref.common ? program_.common_fields[ref.index] : event.fields[ref.index];
-          entry.slots.push_back({&layout->field(field.name), field.kind});
+        // Each slot is the live field of the name verify_program held to the
+        // catalogue and the site policy, never the object's field index: what
+        // is checked is what is read, whatever an edit to the object says.
+        std::vector<catalogue::FieldLayout> live = catalogue::field_layouts(layout->event()->format.fields);
+        for (catalogue::FieldLayout& common : catalogue::field_layouts(layout->event()->format.common_fields)) {
+          live.push_back(std::move(common));
+        }
+        for (const std::string& name : clause.field_slots) {
+          const auto found = std::find_if(live.begin(), live.end(),
+                                          [&](const catalogue::FieldLayout& field) { return field.name == name; });
+          if (found == live.end()) {
+            throw VerificationError("event " + event.provider + ":" + event.name + " has no field " + name +
+                                    " on the running kernel, which clause " + clause.description + " reads");
+          }
+          entry.slots.push_back({&layout->field(name), found->kind});
         }
         const auto id = static_cast<std::size_t>(layout->id());
         if (by_event_.size() <= id) by_event_.resize(id + 1);

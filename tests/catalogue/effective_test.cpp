@@ -214,9 +214,9 @@ TEST_F(EffectiveTest, BuildCatalogueOfASnapshotOutsideTheSources) {
   live.release = "6.18-live";
   const Catalogue catalogue = build_catalogue(*sources_, live);
   EXPECT_EQ(catalogue.release, "6.18-live");
-  // Releases list the catalogued snapshots only.
+  // Releases list the catalogued snapshots, and the kernel described, which has it.
   EXPECT_EQ(catalogue.find_event("sched", "sched_switch")->releases,
-            (std::vector<std::string>{"6.1-test", "6.12-test"}));
+            (std::vector<std::string>{"6.1-test", "6.12-test", "6.18-live"}));
   EXPECT_EQ(catalogue.find_event("sched", "sched_switch")->stability.value,
             attributes(Level::Stable, Level::Stable, DependencyClass::Common));
 }

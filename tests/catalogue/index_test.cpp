@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "probity/catalogue/effective.hpp"
+#include "probity/catalogue/yaml_io.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace probity::catalogue {
@@ -430,6 +432,54 @@ TEST_F(IndexTest, GarbageBehindAValidChecksumNeverCrashes) {
     }
   }
   EXPECT_GT(rejected, 0u);
+}
+
+// The docs an index carries describe a kernel none of its releases is,
+// exactly as the YAML sources would (the running kernel's catalogue, host.hpp).
+TEST_F(IndexTest, DocsRoundTripAndDescribeAnUncataloguedKernelAsTheSourcesDo) {
+  const CatalogueSources sources = load_sources(std::filesystem::path(PROBITY_TEST_FIXTURES) / "catalogue");
+  const std::filesystem::path file = directory_.path() / "docs.idx";
+  write_index(build_all_catalogues(sources), catalogue_docs(sources), "feedfacefeedface", file);
+  const Index index = Index::open(file);
+  ASSERT_TRUE(index.has_docs());
+  const CatalogueDocs docs = index.docs();
+  EXPECT_EQ(docs.event_releases, catalogue_docs(sources).event_releases);
+  ASSERT_EQ(docs.providers.size(), sources.providers.size());
+  for (const KernelSnapshot& kernel : sources.kernels) {
+    KernelSnapshot uncatalogued = kernel;
+    uncatalogued.release = kernel.release + "-other-build";
+    SCOPED_TRACE(uncatalogued.release);
+    expect_same(build_catalogue(docs, uncatalogued), build_catalogue(sources, uncatalogued));
+  }
+
+  // Past the checksum, garbage in the docs is an IndexError, never a crash.
+  const std::string original = read_bytes(file);
+  const std::filesystem::path damaged = directory_.path() / "damaged-docs.idx";
+  std::size_t rejected = 0;
+  for (std::size_t position = 0; position + 8 < original.size(); position += 7) {
+    std::string bytes = original;
+    bytes[position] = static_cast<char>(~bytes[position]);
+    reseal(bytes);
+    write_bytes(damaged, bytes);
+    try {
+      const Index opened = Index::open(damaged);
+      if (opened.has_docs()) (void)opened.docs();
+    } catch (const IndexError&) {
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 0u);
+}
+
+TEST_F(IndexTest, AnIndexWithoutDocsSaysSoWhenAskedForThem) {
+  const Index index = Index::open(write_sample());
+  EXPECT_FALSE(index.has_docs());
+  try {
+    (void)index.docs();
+    ADD_FAILURE() << "docs() of an index without docs did not throw";
+  } catch (const IndexError& error) {
+    EXPECT_NE(std::string(error.what()).find("no docs"), std::string::npos) << error.what();
+  }
 }
 
 class HashSourcesTest : public ::testing::Test {

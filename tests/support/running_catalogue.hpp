@@ -1,22 +1,23 @@
-// The catalogue of the running kernel from the build's index, for tests that
-// compile against what this machine really has.
+// The catalogue of the running kernel, as probity itself sees it
+// (catalogue/host.hpp): the build index's release when it has one, else the
+// kernel's own tracefs layouts described by the index's docs. Tests compile
+// against what this machine really has, catalogued or not.
 #pragma once
-
-#include <sys/utsname.h>
 
 #include <optional>
 
+#include "probity/catalogue/host.hpp"
 #include "probity/catalogue/index.hpp"
 
 namespace probity::test_support {
 
-// nullopt when the index has no catalogue of the running release.
+// nullopt only when neither the index nor tracefs can describe the running
+// kernel (not root and no cache): callers that need tracefs skip before.
 inline std::optional<catalogue::Catalogue> running_kernel_catalogue() {
-  struct utsname names {};
-  if (::uname(&names) != 0) return std::nullopt;
   const catalogue::Index index = catalogue::Index::open(PROBITY_INDEX_FILE);
-  if (!index.has_release(names.release)) return std::nullopt;
-  return index.load(names.release);
+  catalogue::HostCatalogue host = catalogue::host_catalogue(index, std::nullopt);
+  if (host.origin == catalogue::LayoutOrigin::Substitute) return std::nullopt;
+  return std::move(host.catalogue);
 }
 
 }  // namespace probity::test_support

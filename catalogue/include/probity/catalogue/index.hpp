@@ -8,8 +8,10 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "probity/catalogue/effective.hpp"
 #include "probity/catalogue/model.hpp"
 
 namespace probity::catalogue {
@@ -20,8 +22,11 @@ class IndexError : public std::runtime_error {
 };
 
 // Writes the index for `catalogues`; `content_hash` identifies the sources.
+// With `docs`, the index can also describe a kernel it has no release of.
 void write_index(const std::vector<Catalogue>& catalogues, const std::string& content_hash,
                  const std::filesystem::path& file);
+void write_index(const std::vector<Catalogue>& catalogues, const CatalogueDocs& docs,
+                 const std::string& content_hash, const std::filesystem::path& file);
 
 class Index {
  public:
@@ -34,6 +39,10 @@ class Index {
   bool has_release(const std::string& release) const;
   // Decodes one release's catalogue; throws IndexError for an unknown release.
   Catalogue load(const std::string& release) const;
+  // The curated docs the releases were built with; has_docs() is false for
+  // an index written without them (a cached live catalogue).
+  bool has_docs() const;
+  CatalogueDocs docs() const;
 
   ~Index();
   Index(Index&&) noexcept;
@@ -49,5 +58,8 @@ class Index {
 // relative paths and bytes, in path order), as 16 hex digits. Compiled
 // objects record it to say which catalogue they were checked against.
 std::string hash_sources(const std::filesystem::path& root);
+
+// FNV-1a 64 of `bytes` as 16 hex digits: the index's checksum, as a name.
+std::string hash_bytes(std::string_view bytes);
 
 }  // namespace probity::catalogue

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "probity/catalogue/overlay.hpp"
+#include "probity/catalogue/model.hpp"
 #include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/program.hpp"
 
@@ -24,7 +24,10 @@ namespace probity::consumer {
 enum class OutputKind { Text, Json };
 
 struct RunOptions {
-  std::filesystem::path index;            // the local catalogue index (events are checked against it)
+  // The running kernel's effective catalogue, vendor overlays applied
+  // (catalogue/host.hpp, site.hpp): every event and field is checked against
+  // it (required).
+  const catalogue::Catalogue* catalogue = nullptr;
   std::filesystem::path tracing{};        // the tracefs mount; empty: found (and mounted) as needed
   std::ostream* out = nullptr;            // what the program prints (required)
   std::ostream* err = nullptr;            // notices, drops, run-time errors (required)
@@ -32,7 +35,6 @@ struct RunOptions {
   std::optional<std::string> command;     // -c CMD: its words exec'd once tracing is on; $target
   OutputKind format = OutputKind::Text;   // -f
   bool verbose = false;                   // -v: every tracefs fallback and the trace clock, on err
-  std::vector<catalogue::Overlay> overlays;  // vendor overlays applied to the local catalogue
   std::optional<catalogue::SitePolicy> site_policy;  // checked again before anything is enabled
 };
 

@@ -1,5 +1,5 @@
 // What the vendor and the site add to the catalogue: the vendor overlays in
-// force, the site policy, signatures, and the privilege a trace needs.
+// force, the site policy and signatures.
 #pragma once
 
 #include <filesystem>
@@ -13,11 +13,12 @@
 #include "probity/catalogue/overlay.hpp"
 #include "probity/catalogue/site_policy.hpp"
 
-namespace probity::cli {
+namespace probity::catalogue {
 
 struct SiteOptions {
   std::optional<std::string> catalogue_dir;  // --catalogue DIR: overlays from DIR/vendors/<vendor>/
   std::vector<std::string> overlay_files;    // --overlay FILE (repeatable): exactly these overlays
+  std::filesystem::path vendors_root;        // the overlays beside the index, without either of those
 };
 
 // An overlay file found for this host, chosen by its `releases:` patterns
@@ -32,37 +33,28 @@ struct OverlayCandidate {
 };
 
 struct Site {
-  std::optional<catalogue::SitePolicy> policy;
+  std::optional<SitePolicy> policy;
   std::vector<OverlayCandidate> overlays;  // every overlay file found, in the order they apply
 };
 
 // The policy in force ($PROBITY_POLICY or /etc/probity/policy.yaml), then the
 // overlay files: --overlay files, else those of the vendor /etc/os-release
 // names ($PROBITY_OS_RELEASE overrides the file) under --catalogue DIR/vendors,
-// else vendors/ beside `index` (the source tree's for the build tree's index).
-// Of each overlay only its releases: patterns are read here. Throws CliError
-// or CatalogueError naming the file.
-Site load_site(const SiteOptions& options, const std::filesystem::path& index);
+// else under options.vendors_root. Of each overlay only its releases:
+// patterns are read here. Throws HostError or CatalogueError naming the file.
+Site load_site(const SiteOptions& options);
 
 // The overlays chosen for any of `releases`, loaded: under require_signatures
 // each one's signature is checked first (those not chosen need none and are
-// not read further). Throws CliError or CatalogueError naming the file.
-std::vector<catalogue::Overlay> load_overlays(const Site& site, const std::vector<std::string>& releases);
+// not read further). Throws HostError or CatalogueError naming the file.
+std::vector<Overlay> load_overlays(const Site& site, const std::vector<std::string>& releases);
 
 // Loads and applies the overlays chosen for catalogue.release; returns the
 // notice naming them ("" when none applies).
-std::string apply_overlays(catalogue::Catalogue& catalogue, const Site& site,
-                           std::vector<catalogue::Diagnostic>* notes = nullptr);
+std::string apply_overlays(Catalogue& catalogue, const Site& site, std::vector<Diagnostic>* notes = nullptr);
 
-// Under require_signatures: throws CliError unless `file` is signed by a
+// Under require_signatures: throws HostError unless `file` is signed by a
 // trusted key ($PROBITY_KEYS or /etc/probity/keys).
 void require_signature(const Site& site, const std::filesystem::path& file);
 
-// Throws CliError (one line) when this process may not trace: not root and
-// no write access to tracefs.
-void require_tracing_privilege();
-
-// For --help: where overlays, the policy and keys are looked for.
-std::string site_lookup_description();
-
-}  // namespace probity::cli
+}  // namespace probity::catalogue
