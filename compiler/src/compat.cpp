@@ -1,5 +1,7 @@
 #include "probity/compiler/compat.hpp"
 
+#include "probity/compiler/admission.hpp"
+
 namespace probity::compiler {
 namespace {
 
@@ -25,22 +27,21 @@ ReleaseVerdict check_script(const SourceFile& source, const catalogue::Catalogue
   return {catalogue.release, result.ok(), std::move(result.diagnostics), {}};
 }
 
-ReleaseVerdict check_object(const Program& program, const catalogue::Catalogue& catalogue) {
+ReleaseVerdict check_object(const Program& program, const catalogue::Catalogue& catalogue,
+                            const catalogue::SitePolicy* site) {
   ReleaseVerdict verdict{catalogue.release, true, {}, {}};
   const auto problem = [&](std::string text) {
     verdict.problems.push_back(std::move(text));
     verdict.runs = false;
   };
+  // As the consumer admits it on a kernel this catalogue describes.
+  for (std::string& refusal : admission_problems(program, catalogue, site, "this release's catalogue")) {
+    problem(std::move(refusal));
+  }
   for (const EventUse& use : program.events) {
     const std::string name = use.provider + ":" + use.name;
     const catalogue::Event* event = catalogue.find_event(use.provider, use.name);
-    if (event == nullptr) {
-      problem(name + ": the release has no such probe");
-      continue;
-    }
-    if (event->hazard.level == catalogue::Hazard::Forbidden) {
-      problem(name + ": forbidden in this release's catalogue: " + event->hazard.reason);
-    }
+    if (event == nullptr) continue;  // admission said so
     for (const FieldLayout& expected : use.fields) {
       const catalogue::Field* field = event->find_field(expected.name);
       if (field == nullptr) {

@@ -534,6 +534,15 @@ class Validator {
         fail(slot_where, out_of_range("field", reference.index, event.fields.size(),
                                       event.provider + ":" + event.name + " has"));
       }
+      // The consumer reads a slot by its name from the live format and holds
+      // that name to the catalogue and the site policy: the layout it was
+      // typed against must be that field's, or checking and reading could
+      // be told apart by an edit.
+      const FieldLayout& referenced =
+          reference.common ? program_.common_fields[reference.index] : event.fields[reference.index];
+      if (referenced.name != clause.field_slots[slot]) {
+        fail(slot_where, "refers to the layout of field " + referenced.name + ", not of the field it names");
+      }
     }
   }
 

@@ -156,7 +156,9 @@ TEST(Compat, ObjectEventMissingOrForbiddenInAReleaseDoesNotRun) {
   const ReleaseVerdict missing = check_object(*compiled.program, empty);
   EXPECT_FALSE(missing.runs);
   ASSERT_EQ(missing.problems.size(), 1u);
-  EXPECT_EQ(missing.problems[0], "sched:sched_switch: the release has no such probe");
+  EXPECT_EQ(missing.problems[0],
+            "event sched:sched_switch is not in this release's catalogue, so it is not enabled; only catalogued "
+            "probes run (probity -l lists them)");
 }
 
 }  // namespace

@@ -777,6 +777,14 @@ INSTANTIATE_TEST_SUITE_P(
                       "aggregation 2 (@big): llquantize() factor must be at least 2"},
         StructureCase{"ParametersOfCount", [](Program& p) { p.aggregations[1].parameters = {5}; },
                       "aggregation 1 (@): count() takes no parameters"},
+        // What the consumer checks is the slot's name; what it reads must be
+        // that field, whatever index the object gives.
+        StructureCase{"FieldSlotRenamed", [](Program& p) { p.clauses[0].field_slots[2] = "prev_cxmm"; },
+                      "clause 0, probe 0, field slot 2 (prev_cxmm): refers to the layout of field prev_comm, "
+                      "not of the field it names"},
+        StructureCase{"FieldReferenceToAnotherField", [](Program& p) { p.clauses[0].probes[0].fields[0].index = 4; },
+                      "clause 0, probe 0, field slot 0 (prev_pid): refers to the layout of field next_comm, "
+                      "not of the field it names"},
         StructureCase{"BufferTooSmall", [](Program& p) { p.settings.bufsize = 100; },
                       "settings: bufsize 100 is below the minimum 8192 (8k): the kernel's ring buffer holds at "
                       "least two 4 KiB pages per CPU, and Probity asks for at most 1t per CPU"},

@@ -254,8 +254,8 @@ TEST_F(CompatOverlayTest, ACompiledObjectMeetsTheOverlaysHazards) {
   ASSERT_EQ(compiled.status, 0) << compiled.err;
   const Outcome result = compat({"-s", object.string(), "--kernel", "6.12"});
   EXPECT_EQ(result.status, 1) << result.out << result.err;
-  EXPECT_NE(result.out.find("sched:sched_waking: sensitive in this release's catalogue (Acme says wakeups reveal "
-                            "customer load.) and the object was not compiled with -x allow=sensitive"),
+  EXPECT_NE(result.out.find("event sched:sched_waking is sensitive in this release's catalogue (Acme says wakeups "
+                            "reveal customer load.) and the program was not compiled with -x allow=sensitive"),
             std::string::npos)
       << result.out;
   const Outcome without = probity({"compat", "--index", PROBITY_INDEX_FILE, "--overlay", lowered_.string(), "-s",

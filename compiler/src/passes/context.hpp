@@ -55,6 +55,10 @@ struct ClauseInfo {
   std::vector<const ast::Expr*> residual;    // conjuncts evaluated in user space
 };
 
+// BEGIN, END and tick: Probity's own probes, as in DTrace.
+inline constexpr stability::Attributes special_probe_attributes{stability::Level::Stable, stability::Level::Stable,
+                                                                stability::DependencyClass::Common};
+
 // A probe's attributes as a probe description uses them: the event's, with
 // the name bounded by its provider's name stability (stability.cpp).
 stability::Attributes probe_attributes(const catalogue::Catalogue& catalogue, const catalogue::Event& event);

@@ -46,13 +46,11 @@ Attributes probe_attributes(const catalogue::Catalogue& catalogue, const catalog
 }
 
 void collect_stability(Context& context) {
-  constexpr Attributes special_probe{stability::Level::Stable, stability::Level::Stable,
-                                     stability::DependencyClass::Common};
   for (std::size_t index = 0; index < context.clauses.size(); ++index) {
     ClauseInfo& info = context.clauses[index];
     std::vector<StabilityUse> uses;
     for (const ast::ProbeDescription* special : info.specials) {
-      uses.push_back({"probe " + special->text, special_probe, "Probity's own probe, as in DTrace", special->span, true});
+      uses.push_back({"probe " + special->text, special_probe_attributes, "Probity's own probe, as in DTrace", special->span, true});
     }
     for (std::size_t e = 0; e < info.events.size(); ++e) {
       const catalogue::Event& event = *info.events[e];

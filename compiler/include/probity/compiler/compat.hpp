@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "probity/catalogue/model.hpp"
+#include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/compile.hpp"
 #include "probity/compiler/diagnostic.hpp"
 #include "probity/compiler/program.hpp"
@@ -24,8 +25,11 @@ struct ReleaseVerdict {
 ReleaseVerdict check_script(const SourceFile& source, const catalogue::Catalogue& catalogue,
                             const CompileOptions& options);
 
-// The object's events, with the exact layouts it was compiled against,
-// against another release's catalogue (forbidden events included).
-ReleaseVerdict check_object(const Program& program, const catalogue::Catalogue& catalogue);
+// The object against another release's catalogue, judged as the consumer
+// judges it (admission.hpp: every event, field and filter by name, hazards
+// and stability re-derived from the release's catalogue, `site` when given),
+// and the exact layouts it was compiled against against the release's.
+ReleaseVerdict check_object(const Program& program, const catalogue::Catalogue& catalogue,
+                            const catalogue::SitePolicy* site = nullptr);
 
 }  // namespace probity::compiler

@@ -22,7 +22,8 @@
 //    MacroArg; 1 for Element, Unary, Cast; 2 for Binary; 3 for Conditional;
 //    Load and IncDec one per variable key, Store keys + value;
 //  - sub in range for Unary, Binary, Store (AssignOp) and IncDec (0..3);
-//  - a Tracepoint probe has one FieldRef per Clause::field_slots entry, a Tick
+//  - a Tracepoint probe has one FieldRef per Clause::field_slots entry, each
+//    referring to the layout of the field the slot names; a Tick
 //    probe a non-zero period; Aggregate keys match the aggregation's key
 //    types; lquantize and llquantize parameters are what the compiler accepts
 //    (aggregation_parameters_problem: bucket counts and 64-bit bounds);

@@ -1,7 +1,7 @@
 // Verification before anything is enabled: every event of a compiled program
 // must exist on the live kernel with exactly the layout it was compiled
-// against, and the local catalogue (never the program's own claim) must know
-// it and not forbid it.
+// against, and the local catalogue and the site policy (never the program's
+// own claims) must admit every event, field and filter it uses.
 #pragma once
 
 #include <stdexcept>
@@ -21,16 +21,20 @@ class VerificationError : public std::runtime_error {
 };
 
 // Throws VerificationError when an event of `program` is missing from the
-// running kernel (`tracing`/events) or from `local`, is forbidden by `local`,
-// or when a field (common fields included) differs from the live format in
-// name, offset, size, signedness, type or kind. `release` names the running
-// kernel in messages.
+// running kernel (`tracing`/events). `release` names the running kernel in
+// messages.
 void verify_events_exist(const compiler::Program& program, const std::filesystem::path& tracing,
                          const std::string& release);
-// With `site`, every event and every field the program reads is also held to
-// the site policy in force now, whatever the program was compiled with.
+// Throws VerificationError, before anything is enabled, when the program may
+// not be admitted (compiler::admission_problems: every event, field it reads
+// and kernel filter held by name to `local`, the host catalogue, and to
+// `site`, the site policy in force now, with stability and hazards re-derived
+// from `local` and held to the program's settings), or when an event or field
+// (common fields included) differs from the live format in name, offset,
+// size, signedness, type or kind.
 void verify_program(const compiler::Program& program, const EventFormats& live, const catalogue::Catalogue& local,
                     const std::string& release, const catalogue::SitePolicy* site = nullptr);
+// The fields the support events of `program` make Probity read, against `site`.
 void verify_site_policy(const compiler::Program& program, const catalogue::Catalogue& local,
                         const catalogue::SitePolicy& site);
 
