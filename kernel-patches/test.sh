@@ -25,6 +25,8 @@ qemu_timeout=${QEMU_TIMEOUT:-1800}
 record=false
 [[ ${1:-} == --record ]] && record=true
 tarball=/usr/src/linux-source-6.12.tar.xz
+# shellcheck source=scripts/lib/qemu-guest.sh
+source "$repo/scripts/lib/qemu-guest.sh"
 
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'test.sh: %s\n' "$*" >&2; exit 2; }
@@ -111,34 +113,22 @@ finish probity
 # ---------------------------------------------------------------- initramfs
 begin "packing the initramfs"
 root=$work/initramfs
-mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,catalogue}
-cp /bin/busybox "$root/bin/busybox"
-for applet in $("$root/bin/busybox" --list); do
-  [[ -e $root/bin/$applet ]] || ln -s busybox "$root/bin/$applet"
-done
-# Static linking would need static archives of every dependency; the
-# dynamically linked binary travels with its libraries and loader instead.
-strip -o "$root/bin/probity" "$probity_bin"
-ldd "$probity_bin" | grep -o '/[^ ]*' | while read -r library; do
-  mkdir -p "$root$(dirname "$library")"
-  cp -L "$library" "$root$library"
-done
+guest_root "$root"
+guest_add_program "$root" "$probity_bin" /bin/probity
+mkdir -p "$root/catalogue"
 cp -r "$repo/catalogue/data/." "$root/catalogue/"
 cp "$work/example-provider/probity_example.ko" "$root/"
 cp "$here/guest-init.sh" "$root/init"
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
+guest_pack "$root" "$work/initramfs.cpio.gz"
 finish initramfs
 
 # ---------------------------------------------------------------- boot
 # no_timer_check: under TCG on a loaded host the IO-APIC timer check can miss
 # its ticks and panic the guest ("IO-APIC + timer doesn't work!").
-begin "booting under qemu (TCG, timeout ${qemu_timeout}s)"
-set +e
-timeout "$qemu_timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2048 -nographic -no-reboot \
-  -kernel "$build/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz" \
-  -append "console=ttyS0 panic=-1 loglevel=4 no_timer_check" </dev/null >"$work/serial.log" 2>&1
-qemu_status=$?
-set -e
+begin "booting under qemu (timeout ${qemu_timeout}s)"
+qemu_status=0
+guest_boot "$qemu_timeout" "$work/serial.log" "$build/arch/x86/boot/bzImage" "$work/initramfs.cpio.gz" \
+  "console=ttyS0 panic=-1 loglevel=4 no_timer_check" -m 2048 || qemu_status=$?
 finish boot
 ((qemu_status == 124)) && say "qemu timed out after ${qemu_timeout}s"
 
