@@ -27,7 +27,6 @@
 #include <utility>
 
 #include "builtins.hpp"
-#include "probity/compiler/ast.hpp"
 
 namespace probity::compiler {
 namespace {
@@ -603,7 +602,7 @@ class Validator {
         break;
       case Op::Store:
         arity(check_variable(node, where).key_types.size() + 1);
-        sub_at_most(ast::AssignOp::BitOr, "assignment operator");
+        sub_at_most(AssignOperator::BitOr, "assignment operator");
         break;
       case Op::IncDec:
         arity(check_variable(node, where).key_types.size());
@@ -611,11 +610,11 @@ class Validator {
         break;
       case Op::Unary:
         arity(1);
-        sub_at_most(ast::UnaryOp::BitNot, "unary operator");
+        sub_at_most(UnaryOperator::BitNot, "unary operator");
         break;
       case Op::Binary:
         arity(2);
-        sub_at_most(ast::BinaryOp::LogicalOr, "binary operator");
+        sub_at_most(BinaryOperator::LogicalOr, "binary operator");
         break;
       case Op::Conditional:
         arity(3);

@@ -1,7 +1,5 @@
 #include "interpreter.hpp"
 
-#include "probity/compiler/ast.hpp"
-
 #include <fnmatch.h>
 
 #include <cstring>
@@ -15,9 +13,9 @@ using compiler::Node;
 using compiler::Op;
 using compiler::Statement;
 using compiler::ValueType;
-using BinaryOp = compiler::ast::BinaryOp;
-using UnaryOp = compiler::ast::UnaryOp;
-using AssignOp = compiler::ast::AssignOp;
+using BinaryOp = compiler::BinaryOperator;
+using UnaryOp = compiler::UnaryOperator;
+using AssignOp = compiler::AssignOperator;
 
 namespace {
 

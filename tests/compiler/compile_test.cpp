@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -419,6 +420,24 @@ TEST(Compile, OptionsOutOfRangeOrNotImplementedAreErrors) {
     EXPECT_FALSE(result.ok()) << name << "=" << value;
     EXPECT_NE(find_tag(result, tag), nullptr) << name << "=" << value << ": " << all_diagnostics(result, "");
   }
+}
+
+// The object's operator codes are its own (program.hpp), whatever order the
+// parser's enums have: lowering maps each operator to the code of its name.
+TEST(Compile, OperatorsAreLoweredToTheObjectsOwnCodes) {
+  const std::string text = "BEGIN { x = 7; x += 3; y = -x; z = (x << 2) || y; exit(0); }";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+  std::set<std::pair<Op, std::uint8_t>> seen;
+  for (const Node& node : result.program->clauses.at(0).nodes) seen.insert({node.op, node.sub});
+  EXPECT_TRUE(seen.contains({Op::Store, static_cast<std::uint8_t>(AssignOperator::Add)}));
+  EXPECT_TRUE(seen.contains({Op::Store, static_cast<std::uint8_t>(AssignOperator::Assign)}));
+  EXPECT_TRUE(seen.contains({Op::Unary, static_cast<std::uint8_t>(UnaryOperator::Negate)}));
+  EXPECT_TRUE(seen.contains({Op::Binary, static_cast<std::uint8_t>(BinaryOperator::ShiftLeft)}));
+  EXPECT_TRUE(seen.contains({Op::Binary, static_cast<std::uint8_t>(BinaryOperator::LogicalOr)}));
+  // The codes are part of the object format: they never change.
+  static_assert(static_cast<int>(BinaryOperator::Glob) == 13 && static_cast<int>(BinaryOperator::LogicalOr) == 19);
+  static_assert(static_cast<int>(UnaryOperator::BitNot) == 3 && static_cast<int>(AssignOperator::BitOr) == 10);
 }
 
 TEST(Compile, VariablesAggregationsAndMapsAreTyped) {

@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "probity/compiler/ast.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace probity::compiler {
@@ -199,19 +198,19 @@ Program rich_program() {
   on_switch.filter_is_own = true;
   switch_clause.probes = {on_switch};
   switch_clause.field_slots = {"prev_pid", "common_pid", "prev_comm"};
-  const auto binary = [](ast::BinaryOp op, std::uint32_t left, std::uint32_t right) {
+  const auto binary = [](BinaryOperator op, std::uint32_t left, std::uint32_t right) {
     return node(Op::Binary, 0, {left, right}, ValueType::int64(), static_cast<std::uint8_t>(op));
   };
   switch_clause.nodes = {
       node(Op::Field, 0, {}, ValueType::integer(4, true)),                // 0 prev_pid
       integer(0),                                                         // 1
-      binary(ast::BinaryOp::NotEqual, 0, 1),                              // 2 predicate
+      binary(BinaryOperator::NotEqual, 0, 1),                              // 2 predicate
       node(Op::Builtin, static_cast<std::uint32_t>(Builtin::Timestamp)),  // 3
       node(Op::Builtin, static_cast<std::uint32_t>(Builtin::Tid)),        // 4
       node(Op::Store, 0, {3}, ValueType::uint64(),
-           static_cast<std::uint8_t>(ast::AssignOp::Assign)),  // 5 self->start = timestamp
+           static_cast<std::uint8_t>(AssignOperator::Assign)),  // 5 self->start = timestamp
       node(Op::Load, 0, {}, ValueType::uint64()),              // 6 self->start
-      binary(ast::BinaryOp::Subtract, 3, 6),                   // 7
+      binary(BinaryOperator::Subtract, 3, 6),                   // 7
       node(Op::Builtin, static_cast<std::uint32_t>(Builtin::Execname), {},
            ValueType::string()),                     // 8
       node(Op::String, 0, {}, ValueType::string()),  // 9 "%s %d\n"
@@ -223,13 +222,13 @@ Program rich_program() {
       node(Op::Conditional, 0, {2, 13, 1}),                  // 14
       node(Op::Cast, 0, {7}, ValueType::integer(4, false)),  // 15
       node(Op::Unary, 0, {14}, ValueType::int64(),
-           static_cast<std::uint8_t>(ast::UnaryOp::LogicalNot)),  // 16
+           static_cast<std::uint8_t>(UnaryOperator::LogicalNot)),  // 16
       node(Op::MacroArg, 2, {}, ValueType::string()),             // 17 $2
       node(Op::AggregationRef, 0),                                // 18 @lat
       node(Op::Call, static_cast<std::uint32_t>(Function::Printa), {18},
            ValueType::void_type()),  // 19
       node(Op::Store, 5, {4, 7}, ValueType::uint64(),
-           static_cast<std::uint8_t>(ast::AssignOp::Add)),  // 20 @start[tid] += ...
+           static_cast<std::uint8_t>(AssignOperator::Add)),  // 20 @start[tid] += ...
       integer(-9'000'000'000'000'000'000),                  // 21
   };
   switch_clause.predicate = 2;
@@ -271,7 +270,7 @@ Program rich_program() {
       node(Op::Store, 4, {2}, ValueType::string()),          // 3 $name = probename
       node(Op::Field, 1, {}, ValueType::integer(2, false)),  // 4 common_type
       node(Op::Binary, 0, {1, 4}, ValueType::int64(),
-           static_cast<std::uint8_t>(ast::BinaryOp::LogicalOr)),  // 5
+           static_cast<std::uint8_t>(BinaryOperator::LogicalOr)),  // 5
       node(Op::Load, 3),                                          // 6 this->delta
       node(Op::Call, static_cast<std::uint32_t>(Function::Lltostr), {6},
            ValueType::string()),                     // 7

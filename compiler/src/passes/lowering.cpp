@@ -13,6 +13,62 @@ namespace {
 
 using ast::Expr;
 
+// The parser's operators as the object format's codes (program.hpp).
+UnaryOperator object_operator(ast::UnaryOp op) {
+  switch (op) {
+    case ast::UnaryOp::Negate: return UnaryOperator::Negate;
+    case ast::UnaryOp::Plus: return UnaryOperator::Plus;
+    case ast::UnaryOp::LogicalNot: return UnaryOperator::LogicalNot;
+    case ast::UnaryOp::BitNot: return UnaryOperator::BitNot;
+  }
+  return UnaryOperator::Negate;
+}
+
+BinaryOperator object_operator(ast::BinaryOp op) {
+  switch (op) {
+    case ast::BinaryOp::Multiply: return BinaryOperator::Multiply;
+    case ast::BinaryOp::Divide: return BinaryOperator::Divide;
+    case ast::BinaryOp::Modulo: return BinaryOperator::Modulo;
+    case ast::BinaryOp::Add: return BinaryOperator::Add;
+    case ast::BinaryOp::Subtract: return BinaryOperator::Subtract;
+    case ast::BinaryOp::ShiftLeft: return BinaryOperator::ShiftLeft;
+    case ast::BinaryOp::ShiftRight: return BinaryOperator::ShiftRight;
+    case ast::BinaryOp::Less: return BinaryOperator::Less;
+    case ast::BinaryOp::LessEqual: return BinaryOperator::LessEqual;
+    case ast::BinaryOp::Greater: return BinaryOperator::Greater;
+    case ast::BinaryOp::GreaterEqual: return BinaryOperator::GreaterEqual;
+    case ast::BinaryOp::Equal: return BinaryOperator::Equal;
+    case ast::BinaryOp::NotEqual: return BinaryOperator::NotEqual;
+    case ast::BinaryOp::Glob: return BinaryOperator::Glob;
+    case ast::BinaryOp::BitAnd: return BinaryOperator::BitAnd;
+    case ast::BinaryOp::BitXor: return BinaryOperator::BitXor;
+    case ast::BinaryOp::BitOr: return BinaryOperator::BitOr;
+    case ast::BinaryOp::LogicalAnd: return BinaryOperator::LogicalAnd;
+    case ast::BinaryOp::LogicalXor: return BinaryOperator::LogicalXor;
+    case ast::BinaryOp::LogicalOr: return BinaryOperator::LogicalOr;
+  }
+  return BinaryOperator::Add;
+}
+
+AssignOperator object_operator(ast::AssignOp op) {
+  switch (op) {
+    case ast::AssignOp::Assign: return AssignOperator::Assign;
+    case ast::AssignOp::Add: return AssignOperator::Add;
+    case ast::AssignOp::Subtract: return AssignOperator::Subtract;
+    case ast::AssignOp::Multiply: return AssignOperator::Multiply;
+    case ast::AssignOp::Divide: return AssignOperator::Divide;
+    case ast::AssignOp::Modulo: return AssignOperator::Modulo;
+    case ast::AssignOp::ShiftLeft: return AssignOperator::ShiftLeft;
+    case ast::AssignOp::ShiftRight: return AssignOperator::ShiftRight;
+    case ast::AssignOp::BitAnd: return AssignOperator::BitAnd;
+    case ast::AssignOp::BitXor: return AssignOperator::BitXor;
+    case ast::AssignOp::BitOr: return AssignOperator::BitOr;
+  }
+  return AssignOperator::Assign;
+}
+
+std::uint8_t code(auto object_operator) { return static_cast<std::uint8_t>(object_operator); }
+
 class Lowering {
  public:
   explicit Lowering(Context& context) : context_(context) {}
@@ -129,7 +185,7 @@ class Lowering {
         std::uint32_t residual = lower(*info.residual.front());
         for (std::size_t i = 1; i < info.residual.size(); ++i) {
           const std::uint32_t right = lower(*info.residual[i]);
-          residual = emit({Op::Binary, static_cast<std::uint8_t>(ast::BinaryOp::LogicalAnd), ValueType::int64(), 0, 0,
+          residual = emit({Op::Binary, code(BinaryOperator::LogicalAnd), ValueType::int64(), 0, 0,
                            {residual, right}});
         }
         lowered.residual = residual;
@@ -249,11 +305,11 @@ class Lowering {
             return emit({Op::Call, 0, type, u32(expr.resolved.function), 0, arguments});
           } else if constexpr (std::is_same_v<N, ast::Unary>) {
             const std::uint32_t operand = lower(*node.operand);
-            return emit({Op::Unary, static_cast<std::uint8_t>(node.op), type, 0, 0, {operand}});
+            return emit({Op::Unary, code(object_operator(node.op)), type, 0, 0, {operand}});
           } else if constexpr (std::is_same_v<N, ast::Binary>) {
             const std::uint32_t left = lower(*node.left);
             const std::uint32_t right = lower(*node.right);
-            return emit({Op::Binary, static_cast<std::uint8_t>(node.op), type, 0, 0, {left, right}});
+            return emit({Op::Binary, code(object_operator(node.op)), type, 0, 0, {left, right}});
           } else if constexpr (std::is_same_v<N, ast::Conditional>) {
             const std::uint32_t condition = lower(*node.condition);
             const std::uint32_t if_true = lower(*node.if_true);
@@ -265,7 +321,7 @@ class Lowering {
           } else if constexpr (std::is_same_v<N, ast::Assign>) {
             auto [variable, children] = lvalue(*node.target);
             children.push_back(lower(*node.value));
-            return emit({Op::Store, static_cast<std::uint8_t>(node.op), type, variable, 0, children});
+            return emit({Op::Store, code(object_operator(node.op)), type, variable, 0, children});
           } else if constexpr (std::is_same_v<N, ast::IncDec>) {
             auto [variable, children] = lvalue(*node.target);
             const auto sub = static_cast<std::uint8_t>((node.increment ? 1 : 0) | (node.prefix ? 2 : 0));

@@ -21,7 +21,9 @@
 //  - node arity: 0 for Integer, String, Builtin, Field, AggregationRef,
 //    MacroArg; 1 for Element, Unary, Cast; 2 for Binary; 3 for Conditional;
 //    Load and IncDec one per variable key, Store keys + value;
-//  - sub in range for Unary, Binary, Store (AssignOp) and IncDec (0..3);
+//  - sub in range for Unary (UnaryOperator), Binary (BinaryOperator), Store
+//    (AssignOperator): the object's own operator codes, not the parser's; and
+//    IncDec (0..3);
 //  - a Tracepoint probe has one FieldRef per Clause::field_slots entry, each
 //    referring to the layout of the field the slot names; a Tick
 //    probe a non-zero period; Aggregate keys match the aggregation's key

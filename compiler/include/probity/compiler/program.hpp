@@ -70,17 +70,35 @@ enum class AggregatingFunction : std::uint8_t {
 
 // ---------------------------------------------------------------- expressions
 
+// The operators of Unary, Binary and Store nodes (Node::sub). They are the
+// object format's own codes, not the parser's enums, so that the parser can
+// change without changing what a compiled object means: append only.
+enum class UnaryOperator : std::uint8_t { Negate, Plus, LogicalNot, BitNot };
+enum class BinaryOperator : std::uint8_t {
+  Multiply, Divide, Modulo,
+  Add, Subtract,
+  ShiftLeft, ShiftRight,
+  Less, LessEqual, Greater, GreaterEqual,
+  Equal, NotEqual,
+  Glob,        // s ~ "pattern*": string glob match
+  BitAnd, BitXor, BitOr,
+  LogicalAnd, LogicalXor, LogicalOr,  // &&, ^^, || (short-circuit)
+};
+enum class AssignOperator : std::uint8_t {
+  Assign, Add, Subtract, Multiply, Divide, Modulo, ShiftLeft, ShiftRight, BitAnd, BitXor, BitOr,
+};
+
 enum class Op : std::uint8_t {
   Integer,       // immediate
   String,        // symbol: index in Program::strings
   Builtin,       // symbol: Builtin
   Field,         // symbol: clause field slot
   Load,          // symbol: variable; children: keys (associative arrays and maps)
-  Store,         // symbol: variable; sub: AssignOp; children: keys..., value (last)
+  Store,         // symbol: variable; sub: AssignOperator; children: keys..., value (last)
   IncDec,        // symbol: variable; sub: bit0 increment, bit1 prefix; children: keys
   Element,       // symbol: clause field slot of an array field; children: index
-  Unary,         // sub: ast::UnaryOp; children: operand
-  Binary,        // sub: ast::BinaryOp; children: left, right (&&, ||, ?: short-circuit)
+  Unary,         // sub: UnaryOperator; children: operand
+  Binary,        // sub: BinaryOperator; children: left, right (&&, ||, ?: short-circuit)
   Conditional,   // children: condition, if_true, if_false
   Cast,          // type: the target; children: operand
   Call,          // symbol: Function; children: arguments (an aggregation argument is AggregationRef)
