@@ -260,7 +260,7 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
   const std::filesystem::path index_file = locate_index(options.index);
   const catalogue::Index index = catalogue::Index::open(index_file);
   catalogue::SiteOptions site_options = options.site;
-  site_options.vendors_root = vendors_beside(index_file);
+  set_vendor_roots(site_options, index_file);
   const catalogue::Site site = catalogue::load_site(site_options);
   const catalogue::SitePolicy* policy = site.policy ? &*site.policy : nullptr;
   std::vector<catalogue::ReleaseChoice> choices;
@@ -281,6 +281,7 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     catalogue::HostCatalogue host = catalogue::host_catalogue(index, choice);
     if (!host.substitute_note.empty()) throw CliError(host.substitute_note);
     catalogue::Catalogue catalogue = std::move(host.catalogue);
+    catalogue::restrict_by_installed(catalogue, index_file, installed_index(), policy != nullptr && policy->minimum);
     ReleaseOverlays applied;
     for (const catalogue::Overlay& overlay : chosen) catalogue::apply_overlay(catalogue, overlay, &applied.notes);
     applied.files = catalogue.overlays;

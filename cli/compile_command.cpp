@@ -13,6 +13,7 @@
 #include "probity/compiler/object.hpp"
 #include "run_command.hpp"
 #include "script_source.hpp"
+#include "index_location.hpp"
 #include "privilege.hpp"
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/site.hpp"
@@ -47,11 +48,13 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
   const catalogue::Site site = catalogue::load_site(options.site);
   const catalogue::Index index = catalogue::Index::open(options.index);
   // The running kernel's catalogue, which every trace is checked against.
-  const auto running_host = [&] {
-    catalogue::HostCatalogue host = catalogue::host_catalogue(index, std::nullopt);
-    catalogue::apply_overlays(host.catalogue, site);
+  const auto bound_host = [&](const std::optional<std::string>& kernel) {
+    catalogue::HostCatalogue host;
+    catalogue::bound_host_catalogue(host, index, options.index, installed_index(),
+                                    catalogue::choose_release(index, kernel, catalogue::running_release()), site);
     return host;
   };
+  const auto running_host = [&] { return bound_host(std::nullopt); };
   if (options.script_file) require_script_file(*options.script_file);
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
     require_signature(site, *options.script_file);
@@ -73,13 +76,12 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
     return run_compiled(program, options, host, site, out, err);
   }
   const compiler::SourceFile source = read_source(options);
-  catalogue::HostCatalogue host = catalogue::host_catalogue(index, options.kernel);
+  const catalogue::HostCatalogue host = bound_host(options.kernel);
   if (!host.substitute_note.empty()) err << "probity: note: " << host.substitute_note << "\n";
   if (options.verbose) {
     err << "probity: kernel " << host.catalogue.release << (host.running ? " (running)" : "")
         << ": layouts from " << host.origin_text << "\n";
   }
-  catalogue::apply_overlays(host.catalogue, site);
   const catalogue::Catalogue& catalogue = host.catalogue;
 
   compiler::CompileOptions compile_options;

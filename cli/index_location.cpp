@@ -31,6 +31,10 @@ std::filesystem::path locate_index(const std::optional<std::string>& index_optio
       from_environment != nullptr && *from_environment != '\0') {
     return from_environment;
   }
+  return installed_index();
+}
+
+std::filesystem::path installed_index() {
   std::error_code ignored;
   const std::optional<fs::path> executable = running_executable();
   // Only the binary that lives in the build tree reads the build tree's index:
@@ -58,6 +62,13 @@ fs::path vendors_beside(const fs::path& index) {
   std::error_code error;
   if (fs::equivalent(index, PROBITY_BUILD_INDEX_FILE, error)) return fs::path(PROBITY_CATALOGUE_SOURCE_DIR) / "vendors";
   return index.parent_path() / "vendors";
+}
+
+void set_vendor_roots(catalogue::SiteOptions& site, const fs::path& index) {
+  const fs::path installed = installed_index();
+  site.vendors_root = vendors_beside(installed);
+  std::error_code error;
+  if (index != installed && !fs::equivalent(index, installed, error)) site.added_vendors_root = vendors_beside(index);
 }
 
 std::string site_lookup_description() {

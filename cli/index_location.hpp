@@ -6,9 +6,20 @@
 #include <optional>
 #include <string>
 
+#include "probity/catalogue/site.hpp"
+
 namespace probity::cli {
 
 std::filesystem::path locate_index(const std::optional<std::string>& index_option);
+
+// The index this probity trusts whatever the command line and environment
+// say: the build tree's for the build tree's binary, else the installed one.
+// Another index (--index, $PROBITY_INDEX) may only add restrictions to it.
+std::filesystem::path installed_index();
+
+// The site options for reading `index`: the installed overlays, and those
+// beside `index` as additions when it is not the installed index.
+void set_vendor_roots(catalogue::SiteOptions& site, const std::filesystem::path& index);
 
 // True when this process is the probity the build wrote (the build tree's
 // bin/probity), not a copy installed elsewhere, even under the build tree as

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "cli_error.hpp"
+#include "index_location.hpp"
 #include "live_events.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/index.hpp"
@@ -218,11 +219,13 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
 
   const catalogue::Index index = catalogue::Index::open(options.index);
   const std::string running = catalogue::running_release();
-  catalogue::HostCatalogue host = catalogue::host_catalogue(index, options.kernel);
-  Catalogue& catalogue = host.catalogue;
   const catalogue::Site site = catalogue::load_site(options.site);
+  catalogue::HostCatalogue host;
   std::vector<catalogue::Diagnostic> overlay_notes;
-  const std::string overlay_notice = catalogue::apply_overlays(catalogue, site, &overlay_notes);
+  const std::string overlay_notice =
+      catalogue::bound_host_catalogue(host, index, options.index, installed_index(),
+                                      catalogue::choose_release(index, options.kernel, running), site, &overlay_notes);
+  const Catalogue& catalogue = host.catalogue;
 
   std::vector<const Event*> events;
   std::set<const Event*> seen;

@@ -234,7 +234,7 @@ CommandLine parse(const std::vector<std::string>& arguments) {
   }
   options.verbose = verbose_requested;
   options.index = locate_index(index_option);
-  options.site.vendors_root = vendors_beside(options.index);
+  set_vendor_roots(options.site, options.index);
   if (command_line.list_requested) {
     options.patterns = command_line.programs;
     options.patterns.insert(options.patterns.end(), positional.begin(), positional.end());

@@ -93,7 +93,7 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
   if (!probe) throw UsageError("probity man needs a probe: probity man sched:sched_switch");
   const std::filesystem::path index_file = locate_index(index_option);
   const catalogue::Index index = catalogue::Index::open(index_file);
-  site_options.vendors_root = vendors_beside(index_file);
+  set_vendor_roots(site_options, index_file);
   const catalogue::Site site = catalogue::load_site(site_options);
   std::string release;
   if (kernel) {

@@ -220,6 +220,65 @@ HostCatalogue host_catalogue(const Index& index, const ReleaseChoice& choice, co
   return host;
 }
 
+namespace {
+
+// The layouts of an effective catalogue, as the snapshot they came from.
+KernelSnapshot layouts_of(const Catalogue& catalogue) {
+  KernelSnapshot snapshot;
+  snapshot.release = catalogue.release;
+  snapshot.machine = catalogue.machine;
+  snapshot.source = catalogue.source;
+  for (const Field& field : catalogue.common_fields) snapshot.common_fields.push_back(field.layout);
+  for (const Provider& provider : catalogue.providers) {
+    for (const Event& event : provider.events) {
+      EventLayout layout{event.provider, event.name, {}, event.module, {}};
+      for (const Field& field : event.fields) layout.fields.push_back(field.layout);
+      snapshot.events.push_back(std::move(layout));
+    }
+  }
+  return snapshot;
+}
+
+// `attributes` lowered to `bound` component by component.
+void lower_to(SourcedAttributes& attributes, std::string& rationale, const SourcedAttributes& bound,
+              const std::string& bound_rationale) {
+  bool lowered = false;
+  const auto lower = [&](std::size_t component, auto& value, auto limit) {
+    if (limit >= value) return;
+    value = limit;
+    attributes.sources[component] = bound.sources[component];
+    lowered = true;
+  };
+  lower(0, attributes.value.name, bound.value.name);
+  lower(1, attributes.value.data, bound.value.data);
+  lower(2, attributes.value.dependency_class, bound.value.dependency_class);
+  if (lowered) rationale = bound_rationale;
+}
+
+}  // namespace
+
+void restrict_by_installed(Catalogue& catalogue, const fs::path& used, const fs::path& installed, bool stability) {
+  std::error_code error;
+  if (used == installed || fs::equivalent(used, installed, error) || !fs::exists(installed, error)) return;
+  const Index trusted = Index::open(installed);
+  if (!trusted.has_docs()) return;
+  const Catalogue view = build_catalogue(trusted.docs(), layouts_of(catalogue));
+  for (Provider& provider : catalogue.providers) {
+    for (Event& event : provider.events) {
+      const Event* bound = view.find_event(event.provider, event.name);
+      if (bound == nullptr) continue;
+      if (bound->hazard.level > event.hazard.level) event.hazard = bound->hazard;
+      if (!stability) continue;
+      lower_to(event.stability, event.rationale, bound->stability, bound->rationale);
+      for (Field& field : event.fields) {
+        if (const Field* bound_field = bound->find_field(field.layout.name)) {
+          lower_to(field.stability, field.rationale, bound_field->stability, bound_field->rationale);
+        }
+      }
+    }
+  }
+}
+
 void add_release_to_index(const fs::path& index_file, const KernelSnapshot& snapshot) {
   const Index index = Index::open(index_file);
   CatalogueDocs docs = index.docs();

@@ -122,11 +122,12 @@ Overlay read_overlay(YamlDocument& doc, const fs::path& file) {
 
 // Sets the components `decl` declares, except those the kernel declared.
 void override_components(SourcedAttributes& attributes, std::string& rationale, const StabilityDecl& decl,
-                         const std::string& vendor) {
+                         const std::string& vendor, bool restrict_only) {
   if (decl.empty()) return;
   bool changed = false;
   const auto set = [&](std::size_t component, auto value, auto& target) {
     if (!value || attributes.sources[component] == AttributeSource::Kernel) return;
+    if (restrict_only && *value > target) return;
     target = *value;
     attributes.sources[component] = AttributeSource::Vendor;
     changed = true;
@@ -214,11 +215,11 @@ bool apply_overlay(Catalogue& catalogue, const Overlay& overlay, std::vector<Dia
       continue;
     }
     const StabilityDecl& provider_decl = provider_overlay.stability;
-    override_components(provider->stability, provider->rationale, provider_decl, overlay.vendor);
+    override_components(provider->stability, provider->rationale, provider_decl, overlay.vendor, overlay.restrict_only);
     for (Event& event : provider->events) {
-      override_components(event.stability, event.rationale, provider_decl, overlay.vendor);
+      override_components(event.stability, event.rationale, provider_decl, overlay.vendor, overlay.restrict_only);
       for (Field& field : event.fields) {
-        override_components(field.stability, field.rationale, provider_decl, overlay.vendor);
+        override_components(field.stability, field.rationale, provider_decl, overlay.vendor, overlay.restrict_only);
       }
     }
     for (const OverlayEvent& event_overlay : provider_overlay.events) {
@@ -229,9 +230,11 @@ bool apply_overlay(Catalogue& catalogue, const Overlay& overlay, std::vector<Dia
                                         catalogue.release + "; the overlay's entry for it is ignored");
         continue;
       }
-      override_components(event->stability, event->rationale, event_overlay.stability, overlay.vendor);
+      override_components(event->stability, event->rationale, event_overlay.stability, overlay.vendor,
+                          overlay.restrict_only);
       for (Field& field : event->fields) {
-        override_components(field.stability, field.rationale, event_overlay.stability, overlay.vendor);
+        override_components(field.stability, field.rationale, event_overlay.stability, overlay.vendor,
+                            overlay.restrict_only);
       }
       for (const OverlayField& field_overlay : event_overlay.fields) {
         auto field = std::find_if(event->fields.begin(), event->fields.end(),
@@ -242,7 +245,8 @@ bool apply_overlay(Catalogue& catalogue, const Overlay& overlay, std::vector<Dia
                                           "; the overlay's entry for it is ignored");
           continue;
         }
-        override_components(field->stability, field->rationale, field_overlay.stability, overlay.vendor);
+        override_components(field->stability, field->rationale, field_overlay.stability, overlay.vendor,
+                            overlay.restrict_only);
       }
       if (event_overlay.hazard) {
         if (event_overlay.hazard->level >= event->hazard.level) {

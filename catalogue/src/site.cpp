@@ -12,9 +12,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path os_release_file() {
-  if (const char* file = std::getenv("PROBITY_OS_RELEASE"); file != nullptr && *file != '\0') return file;
-  return "/etc/os-release";
+constexpr const char* installed_os_release = "/etc/os-release";
+
+// $PROBITY_OS_RELEASE names another os-release file, whose vendor's overlays apply too.
+std::optional<fs::path> added_os_release() {
+  if (const char* file = std::getenv("PROBITY_OS_RELEASE"); file != nullptr && *file != '\0') return fs::path(file);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -26,20 +29,45 @@ bool OverlayCandidate::chosen_for(std::string_view release) const {
 Site load_site(const SiteOptions& options) {
   Site site;
   site.policy = load_site_policy_in_force();
-  std::vector<fs::path> files;
-  if (!options.overlay_files.empty()) {
-    files.assign(options.overlay_files.begin(), options.overlay_files.end());
-  } else {
-    const fs::path root = options.catalogue_dir ? fs::path(*options.catalogue_dir) / "vendors" : options.vendors_root;
-    if (options.catalogue_dir) {
-      std::error_code error;
-      if (!fs::is_directory(*options.catalogue_dir, error)) {
-        throw HostError("--catalogue " + *options.catalogue_dir + ": no such directory");
+  const OsRelease host_os = read_os_release(installed_os_release);
+  std::vector<OsRelease> vendors{host_os};
+  if (const std::optional<fs::path> file = added_os_release()) vendors.push_back(read_os_release(*file));
+
+  const auto add = [&](const fs::path& file, bool installed) {
+    const bool known = std::any_of(site.overlays.begin(), site.overlays.end(),
+                                   [&](const OverlayCandidate& candidate) { return candidate.file == file; });
+    if (!known) site.overlays.push_back({file, read_overlay_releases(file), installed});
+  };
+  const auto installed_files = vendor_overlay_files(options.vendors_root, host_os);
+  for (const std::string& file : options.overlay_files) {
+    if (std::find(installed_files.begin(), installed_files.end(), fs::path(file)) == installed_files.end()) {
+      add(file, false);
+    }
+  }
+  if (options.catalogue_dir) {
+    std::error_code error;
+    if (!fs::is_directory(*options.catalogue_dir, error)) {
+      throw HostError("--catalogue " + *options.catalogue_dir + ": no such directory");
+    }
+    for (const OsRelease& os : vendors) {
+      for (const fs::path& file : vendor_overlay_files(fs::path(*options.catalogue_dir) / "vendors", os)) {
+        add(file, false);
       }
     }
-    files = vendor_overlay_files(root, read_os_release(os_release_file()));
   }
-  for (const fs::path& file : files) site.overlays.push_back({file, read_overlay_releases(file)});
+  for (std::size_t i = 1; i < vendors.size(); ++i) {
+    for (const fs::path& file : vendor_overlay_files(options.vendors_root, vendors[i])) add(file, false);
+  }
+  if (options.added_vendors_root) {
+    for (const OsRelease& os : vendors) {
+      for (const fs::path& file : vendor_overlay_files(*options.added_vendors_root, os)) add(file, false);
+    }
+  }
+  // The installed overlays apply last: on what both set, theirs stands.
+  for (const fs::path& file : installed_files) {
+    std::erase_if(site.overlays, [&](const OverlayCandidate& candidate) { return candidate.file == file; });
+    add(file, true);
+  }
   return site;
 }
 
@@ -51,6 +79,9 @@ std::vector<Overlay> load_overlays(const Site& site, const std::vector<std::stri
     if (!chosen) continue;
     require_signature(site, candidate.file);
     overlays.push_back(load_overlay(candidate.file));
+    // Stability is the site's to bound only through its minimum_stability;
+    // hazards no overlay can lower anyway.
+    overlays.back().restrict_only = !candidate.installed && site.policy && site.policy->minimum;
   }
   return overlays;
 }
@@ -65,6 +96,14 @@ std::string apply_overlays(Catalogue& catalogue, const Site& site,
                        catalogue.release + ": ";
   for (std::size_t i = 0; i < catalogue.overlays.size(); ++i) notice += (i == 0 ? "" : ", ") + catalogue.overlays[i];
   return notice;
+}
+
+std::string bound_host_catalogue(HostCatalogue& host, const Index& index, const fs::path& index_file,
+                                 const fs::path& installed_index, const ReleaseChoice& choice, const Site& site,
+                                 std::vector<Diagnostic>* notes) {
+  host = host_catalogue(index, choice);
+  restrict_by_installed(host.catalogue, index_file, installed_index, site.policy && site.policy->minimum);
+  return apply_overlays(host.catalogue, site, notes);
 }
 
 void require_signature(const Site& site, const fs::path& file) {

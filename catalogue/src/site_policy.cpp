@@ -13,6 +13,7 @@
 #include <cstring>
 #include <variant>
 
+#include "probity/catalogue/probe_pattern.hpp"
 #include "yaml_reader.hpp"
 
 namespace probity::catalogue {
@@ -47,6 +48,15 @@ void read_patterns(YamlDocument& doc, const Entry& entry, std::vector<PolicyRule
     const Entry element{entry.key, yaml::index_path(entry.path, index++), entry.key_node, item};
     auto pattern = doc.read_text(element);
     if (!pattern) continue;
+    // fnmatch would take a malformed glob literally, or match nothing: a rule
+    // that silently forbids nothing.
+    if (const auto problem = glob_problem(*pattern)) {
+      doc.report(doc.location_in_scalar(item, problem->offset), element.path,
+                 "malformed pattern \"" + *pattern + "\": " + problem->message,
+                 "a bracket expression is closed and its ranges go upwards: [abc], [a-z], [!x]; "
+                 "write [[] for a literal '['");
+      continue;
+    }
     if (entry.key == "providers" && pattern->find(':') != std::string::npos) {
       doc.report(element, "a provider pattern has no ':'",
                  "forbid.providers lists providers (\"skb\", \"net*\"); put provider:event patterns under forbid.events");
@@ -211,17 +221,63 @@ fs::path site_policy_path() {
   return fs::path(default_policy_file);
 }
 
-std::optional<SitePolicy> load_site_policy_in_force() {
-  const char* from_environment = std::getenv("PROBITY_POLICY");
-  const fs::path file = site_policy_path();
+namespace {
+
+bool installed_policy_exists() {
   std::error_code error;
-  const bool explicit_file = from_environment != nullptr && *from_environment != '\0';
-  if (!explicit_file && !fs::exists(file, error)) return std::nullopt;
-  return load_site_policy(file);
+  return fs::exists(default_policy_file, error);
 }
 
+// Both policies' rules: every forbid of either, the stricter minimum per
+// component, a hazard denied by either, signatures if either requires them.
+SitePolicy combine(SitePolicy installed, const SitePolicy& added) {
+  for (auto [into, from] : {std::pair{&installed.forbidden_providers, &added.forbidden_providers},
+                            std::pair{&installed.forbidden_events, &added.forbidden_events},
+                            std::pair{&installed.forbidden_fields, &added.forbidden_fields}}) {
+    into->insert(into->end(), from->begin(), from->end());
+  }
+  if (added.minimum) {
+    const stability::Threshold before = installed.minimum.value_or(stability::Threshold{
+        stability::Level::Internal, stability::Level::Internal, stability::DependencyClass::Unknown});
+    const stability::Threshold stricter{std::max(before.name, added.minimum->name),
+                                        std::max(before.data, added.minimum->data),
+                                        std::max(before.dependency_class, added.minimum->dependency_class)};
+    if (!installed.minimum || !(stricter == before)) installed.minimum_rule = added.minimum_rule;
+    installed.minimum = stricter;
+  }
+  if (added.hot == HazardRule::Deny && installed.hot != HazardRule::Deny) {
+    installed.hot = HazardRule::Deny;
+    installed.hot_rule = added.hot_rule;
+  }
+  if (added.sensitive == HazardRule::Deny && installed.sensitive != HazardRule::Deny) {
+    installed.sensitive = HazardRule::Deny;
+    installed.sensitive_rule = added.sensitive_rule;
+  }
+  installed.require_signatures = installed.require_signatures || added.require_signatures;
+  return installed;
+}
+
+}  // namespace
+
+// The installed policy binds whenever it exists: $PROBITY_POLICY (for tests
+// and for operators who want more rules) adds to it and never replaces it,
+// so an environment variable cannot lift what the site forbids.
+std::optional<SitePolicy> load_site_policy_in_force() {
+  std::optional<SitePolicy> installed;
+  if (installed_policy_exists()) installed = load_site_policy(default_policy_file);
+  const char* from_environment = std::getenv("PROBITY_POLICY");
+  if (from_environment == nullptr || *from_environment == '\0') return installed;
+  SitePolicy added = load_site_policy(from_environment);
+  if (!installed) return added;
+  return combine(std::move(*installed), added);
+}
+
+// Keys decide which signed overlays and objects a site trusts: under an
+// installed policy only root's /etc/probity/keys counts, as $PROBITY_KEYS
+// could add a key of anyone's.
 fs::path keys_directory() {
-  if (const char* directory = std::getenv("PROBITY_KEYS"); directory != nullptr && *directory != '\0') {
+  if (const char* directory = std::getenv("PROBITY_KEYS");
+      directory != nullptr && *directory != '\0' && !installed_policy_exists()) {
     return directory;
   }
   return fs::path(default_keys_directory);

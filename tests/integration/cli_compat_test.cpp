@@ -23,7 +23,7 @@ const std::string vruntime_script = "sched:sched_stat_runtime\n{\n  @[execname] 
 TEST(CliCompat, MatrixNamesTheLineOnTheReleasesWhereItBreaks) {
   ScratchDirectory directory("probity-cli-compat");
   const std::string script = directory.write("vruntime.d", vruntime_script).string();
-  const Outcome result = compat({"-s", script, "-x", "amin=Obsolete", "--kernel", "6.1", "--kernel", "6.12", "--kernel", "6.18"});
+  const Outcome result = compat({"-s", script, "-x", "amin=Obsolete", "--kernel", "6.1", "--kernel", "6.12", "--kernel", "6.18.44-fc-v657"});
   EXPECT_EQ(result.status, 1) << result.err;
   EXPECT_NE(result.out.find("  6.1.0-56-amd64         runs\n"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("  6.12.117+deb12-amd64   does not run: 1 problem\n"), std::string::npos) << result.out;
@@ -45,7 +45,7 @@ TEST(CliCompat, RunsEverywhereExitsZero) {
 }
 
 TEST(CliCompat, JsonHasOneEntryPerRelease) {
-  const Outcome result = compat({"-n", vruntime_script, "-x", "amin=Obsolete", "--kernel", "6.1", "--kernel", "6.18", "-f", "json"});
+  const Outcome result = compat({"-n", vruntime_script, "-x", "amin=Obsolete", "--kernel", "6.1", "--kernel", "6.18.44-fc-v657", "-f", "json"});
   EXPECT_EQ(result.status, 1);
   EXPECT_EQ(result.out.rfind("{\"program\":\"<command line>\",\"releases\":[{\"release\":\"6.1.0-56-amd64\",\"runs\":true,", 0), 0u)
       << result.out;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -23,6 +24,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -30,6 +33,7 @@
 #include <vector>
 
 #include "probity/compiler/object.hpp"
+#include "support/catalogue_copy.hpp"
 #include "support/scratch_directory.hpp"
 #include "support/tracefs.hpp"
 
@@ -462,6 +466,113 @@ TEST(Run, SigintRunsEndPrintsAggregationsAndLeavesNothingEnabled) {
   EXPECT_EQ(state, "0") << "the global instance's event stays disabled";
 }
 
+// Every terminating signal, not only SIGINT, stops a run the orderly way: END
+// runs, the aggregations print, the status is 0 and the instance is gone.
+TEST(Run, EveryTerminatingSignalRunsEndAndTearsDown) {
+  REQUIRE_TRACEFS();
+  for (const int number : {SIGHUP, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGPROF, SIGRTMIN + 2}) {
+    SCOPED_TRACE(std::string("signal ") + std::to_string(number) + " (" + strsignal(number) + ")");
+    Probity probity({"-q", "-n",
+                     "BEGIN { printf(\"ready\\n\"); } sched:sched_switch { @switches = count(); } "
+                     "END { printf(\"end\\n\"); }"});
+    ASSERT_EQ(probity.read_line(), "ready");
+    EXPECT_EQ(own_instances(probity.pid()).size(), 1U);
+    ::kill(probity.pid(), number);
+    EXPECT_EQ(probity.wait(), 0) << probity.err();
+    EXPECT_TRUE(probity.out().starts_with("ready\nend\n")) << probity.out();
+    EXPECT_TRUE(own_instances(probity.pid()).empty()) << "left behind after " << strsignal(number);
+  }
+}
+
+// A signal at any moment of setup (before the instance exists, while it is
+// configured, while BEGIN runs) never leaves an instance behind: the run
+// either dies before it made one or stops after setup and tears down.
+TEST(Run, ASignalDuringSetupNeverLeavesAnInstance) {
+  REQUIRE_TRACEFS();
+  std::random_device seed;
+  const unsigned seed_value = seed();
+  SCOPED_TRACE("seed " + std::to_string(seed_value));
+  std::mt19937 random(seed_value);
+  std::uniform_int_distribution<int> delay_us(0, 200'000);
+  const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const int number = signals[attempt % std::size(signals)];
+    const int delay = delay_us(random);
+    Probity probity({"-q", "-n", "sched:sched_switch { @switches = count(); }"});
+    std::this_thread::sleep_for(std::chrono::microseconds(delay));
+    ::kill(probity.pid(), number);
+    const int status = probity.wait();
+    EXPECT_TRUE(own_instances(probity.pid()).empty())
+        << "attempt " << attempt << ": " << strsignal(number) << " after " << delay << " us left an instance (status "
+        << status << ", stderr: " << probity.err() << ")";
+    EXPECT_TRUE(status == 0 || status == 128 + number)
+        << "attempt " << attempt << ": status " << status << ", stderr: " << probity.err();
+  }
+}
+
+std::set<std::string> probity_instances() {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(tracefs / "instances")) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("probity-")) names.insert(name);
+  }
+  return names;
+}
+
+// A trace running in a child pid namespace (a container) names its instance
+// with its pid there; to a probity in the root namespace that pid is another
+// process or none. The startup cleanup must still leave the instance alone.
+TEST(Run, TheStaleInstanceCleanupLeavesATraceOfAnotherPidNamespaceAlone) {
+  REQUIRE_TRACEFS();
+  if (::access("/usr/bin/unshare", X_OK) != 0) GTEST_SKIP() << "needs unshare (util-linux)";
+  const std::set<std::string> before = probity_instances();
+  int out[2];
+  ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
+  const pid_t contained = ::fork();
+  ASSERT_GE(contained, 0);
+  if (contained == 0) {
+    ::dup2(out[1], 1);
+    // probity is pid 2 there (the shell is 1): in the root namespace, pid 2 is kthreadd.
+    std::vector<std::string> words{"/usr/bin/unshare", "--pid", "--fork", "--mount-proc", "/bin/sh", "-c",
+                                   "\"$0\" --index \"$1\" -q -n 'BEGIN { printf(\"ready\\n\"); } "
+                                   "sched:sched_switch { @ = count(); } tick-4s { exit(0); }'; exit $?",
+                                   PROBITY_BINARY, PROBITY_INDEX_FILE};
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char byte = 0;
+  while (::read(out[0], &byte, 1) == 1 && byte != '\n') line += byte;
+  // The rest of its output is read below: a closed pipe would fail its last write.
+  struct CloseAtEnd {
+    int fd;
+    ~CloseAtEnd() { ::close(fd); }
+  } reader{out[0]};
+  ASSERT_EQ(line, "ready");
+  std::set<std::string> theirs;
+  for (const std::string& name : probity_instances()) {
+    if (!before.contains(name)) theirs.insert(name);
+  }
+  ASSERT_EQ(theirs.size(), 1U);
+  const std::string name = *theirs.begin();
+
+  Probity cleaner({"-q", "-n", "BEGIN { exit(0); }"});
+  EXPECT_EQ(cleaner.wait(), 0) << cleaner.err();
+  EXPECT_EQ(cleaner.err().find(name), std::string::npos) << cleaner.err();
+  EXPECT_TRUE(fs::is_directory(tracefs / "instances" / name)) << name << " was removed while its owner ran";
+
+  std::string rest;
+  while (::read(out[0], &byte, 1) == 1) rest += byte;
+  int status = 0;
+  ASSERT_EQ(::waitpid(contained, &status, 0), contained);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  EXPECT_FALSE(fs::exists(tracefs / "instances" / name)) << "the contained run did not tear down";
+}
+
 // ------------------------------------------------------------------ verification
 
 fs::path compile_object(const fs::path& dir, const std::string& program) {
@@ -494,24 +605,7 @@ TEST(Run, RefusesAnObjectWhoseLayoutDiffersFromTheLiveKernel) {
 // The index of a local catalogue that gives syscalls:sys_enter_getppid the
 // hazard `level`; empty when it could not be built.
 fs::path index_with_getppid_hazard(const fs::path& dir, const std::string& level) {
-  const fs::path source = dir / ("catalogue-" + level);
-  fs::copy(PROBITY_CATALOGUE_SOURCE_DIR, source, fs::copy_options::recursive);
-  const fs::path syscalls = source / "providers" / "syscalls.yaml";
-  std::ifstream input(syscalls);
-  std::stringstream text;
-  text << input.rdbuf();
-  std::string yaml = text.str();
-  const std::string anchor = "\n  sys_enter_getppid:\n";
-  const std::size_t at = yaml.find(anchor);
-  if (at == std::string::npos) return {};
-  yaml.insert(at + anchor.size(), "    hazard:\n      level: " + level +
-                                      "\n      reason: this test says so\n"
-                                      "      reference: tests/integration/run_test.cpp\n");
-  std::ofstream(syscalls) << yaml;
-  const fs::path index = dir / (level + ".idx");
-  Probity build({"catalogue", "build", "--source", source.string(), "-o", index.string()});
-  if (build.wait() != 0) return {};
-  return index;
+  return test_support::index_with_syscall_hazard(dir, "sys_enter_getppid", level);
 }
 
 TEST(Run, RefusesAnEventTheLocalCatalogueForbidsWhateverTheObjectSays) {
@@ -896,6 +990,187 @@ TEST(Run, TargetWithoutCOrPIsRefusedBeforeTracing) {
   EXPECT_EQ(probity.out(), "");
   EXPECT_NE(probity.err().find("the program reads $target: give the process with -c CMD or -p PID"), std::string::npos)
       << probity.err();
+}
+
+// ------------------------------------------------------------------ output
+
+struct Finished {
+  int status = -1;
+  std::string err;
+  bool left_an_instance = false;
+};
+
+// probity run with its standard output on `stdout_fd` (closed when -1).
+Finished run_with_stdout(int stdout_fd, const std::vector<std::string>& arguments) {
+  int err[2];
+  if (::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::signal(SIGPIPE, SIG_DFL);
+    if (stdout_fd >= 0) {
+      ::dup2(stdout_fd, 1);
+    } else {
+      ::close(1);
+    }
+    ::dup2(err[1], 2);
+    std::vector<std::string> words{PROBITY_BINARY, "--index", PROBITY_INDEX_FILE};
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(err[1]);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t got; (got = ::read(err[0], buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(got));
+  ::close(err[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text, !own_instances(child).empty()};
+}
+
+// A write that fails is an error naming the output, with a non-zero status,
+// and the trace still tears down: a full device, a closed standard output, a
+// pipe nobody reads, a file that refuses writes.
+TEST(Run, AFailedWriteOfTheOutputIsAnErrorAndTheTraceTearsDown) {
+  REQUIRE_TRACEFS();
+  const std::vector<std::string> program{"-q", "-n",
+                                         "BEGIN { printf(\"started\\n\"); } sched:sched_switch { @ = count(); } "
+                                         "tick-200ms { printf(\"tick\\n\"); } tick-10s { exit(0); }"};
+  {
+    const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(full, 0);
+    const auto start = std::chrono::steady_clock::now();
+    const auto [status, err, left] = run_with_stdout(full, program);
+    ::close(full);
+    EXPECT_FALSE(left);
+    EXPECT_EQ(status, 1) << err;
+    EXPECT_NE(err.find("probity: cannot write standard output: No space left on device"), std::string::npos) << err;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 8s) << "the trace went on after the output failed";
+  }
+  {
+    const auto [status, err, left] = run_with_stdout(-1, program);
+    EXPECT_FALSE(left);
+    EXPECT_EQ(status, 1) << err;
+    EXPECT_NE(err.find("probity: cannot write standard output: Bad file descriptor"), std::string::npos) << err;
+  }
+  {
+    int pipe_ends[2];
+    ASSERT_EQ(::pipe2(pipe_ends, O_CLOEXEC), 0);
+    ::close(pipe_ends[0]);  // nobody reads: the first write is EPIPE and SIGPIPE
+    const auto [status, err, left] = run_with_stdout(pipe_ends[1], program);
+    ::close(pipe_ends[1]);
+    EXPECT_FALSE(left);
+    EXPECT_EQ(status, 1) << err;
+    EXPECT_NE(err.find("probity: cannot write standard output: Broken pipe"), std::string::npos) << err;
+  }
+  {
+    const auto [status, err, left] = run_with_stdout(-1, {"-q", "-o", "/proc/version", "-n", "BEGIN { printf(\"x\\n\"); exit(0); }"});
+    EXPECT_EQ(status, 1) << err;
+    EXPECT_NE(err.find("/proc/version"), std::string::npos) << err;
+  }
+  {
+    const auto [status, err, left] = run_with_stdout(-1, {"-q", "-o", "/dev/full", "-n", "BEGIN { printf(\"x\\n\"); exit(0); }"});
+    EXPECT_EQ(status, 1) << err;
+    EXPECT_NE(err.find("cannot write /dev/full: it is a character device, not a regular file"), std::string::npos)
+        << err;
+    EXPECT_TRUE(fs::is_character_file("/dev/full"));
+  }
+}
+
+// -o FILE: a new or regular file; the output lands there whole.
+TEST(Run, OutputFileIsWrittenAndASymbolicLinkIsRefused) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("probity-run-output");
+  const fs::path file = scratch.path() / "out.txt";
+  Probity written({"-q", "-o", file.string(), "-n", "BEGIN { printf(\"hello\\n\"); exit(0); }"});
+  EXPECT_EQ(written.wait(), 0) << written.err();
+  std::ifstream text(file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(text), {}), "hello\n");
+  fs::create_symlink(file, scratch.path() / "link");
+  Probity refused({"-q", "-o", (scratch.path() / "link").string(), "-n", "BEGIN { printf(\"x\\n\"); exit(0); }"});
+  EXPECT_EQ(refused.wait(), 1);
+  EXPECT_NE(refused.err().find("it is a symbolic link, not a regular file"), std::string::npos) << refused.err();
+}
+
+// ------------------------------------------------------------------ -c CMD
+
+// probity's exit status, or -1 when it was still running after `limit` (then
+// it is killed, and the test fails rather than hangs).
+int wait_at_most(Probity& probity, std::chrono::seconds limit) {
+  std::atomic<bool> done{false};
+  std::atomic<bool> killed{false};
+  std::thread watchdog([&] {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    if (!done) {
+      killed = true;
+      ::kill(probity.pid(), SIGKILL);
+    }
+  });
+  const int status = probity.wait();
+  done = true;
+  watchdog.join();
+  return killed ? -1 : status;
+}
+
+TEST(Run, ACommandThatIsNeverReleasedDoesNotHangTheRun) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-c", "/bin/true", "-n", "BEGIN { exit(0); }"});
+  EXPECT_EQ(wait_at_most(probity, 20s), 0) << probity.err();
+  EXPECT_TRUE(own_instances(probity.pid()).empty());
+}
+
+TEST(Run, ACommandThatExitsAtOnceEndsTheRun) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-c", "/bin/true", "-n", "sched:sched_switch { @ = count(); }"});
+  EXPECT_EQ(wait_at_most(probity, 20s), 0) << probity.err();
+}
+
+TEST(Run, ACommandStillRunningWhenTheProgramExitsIsKilled) {
+  REQUIRE_TRACEFS();
+  const auto start = std::chrono::steady_clock::now();
+  Probity probity({"-q", "-c", "sleep 60", "-n", "tick-100ms { exit(3); }"});
+  EXPECT_EQ(wait_at_most(probity, 20s), 3) << probity.err();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 15s);
+}
+
+// A command that cannot run is an error before anything is traced.
+TEST(Run, ACommandThatCannotStartFailsBeforeTracing) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("probity-run-command");
+  const fs::path not_executable = scratch.write("data.txt", "not a program\n");
+  fs::permissions(not_executable, fs::perms::owner_read | fs::perms::owner_write);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"", "there is no command to run"},
+      {"   ", "there is no command to run"},
+      {"/nonexistent/probity-test-command", "No such file or directory"},
+      {"probity-test-no-such-command --flag", "command not found"},
+      {not_executable.string(), "Permission denied"},
+      {"/tmp", "is a directory"},
+      {"sh -c 'unterminated", "is not closed"},
+      {"ls | wc -l", "'|' means something only to a shell"},
+  };
+  for (const auto& [command, message] : cases) {
+    SCOPED_TRACE("-c '" + command + "'");
+    Probity probity({"-c", command, "-n", "BEGIN { printf(\"traced\\n\"); exit(0); }"});
+    EXPECT_EQ(wait_at_most(probity, 20s), 1) << probity.err();
+    EXPECT_EQ(probity.out().find("traced"), std::string::npos) << "BEGIN ran: tracing had started";
+    EXPECT_NE(probity.err().find(message), std::string::npos) << probity.err();
+    EXPECT_TRUE(own_instances(probity.pid()).empty());
+  }
+}
+
+// -c splits its command as a POSIX shell does (quotes, backslashes), without
+// running a shell.
+TEST(Run, CommandWordsFollowShellQuoting) {
+  REQUIRE_TRACEFS();
+  Probity probity({"-q", "-c", R"(sh -c "echo 'hi there'; printf '%s|' \"a b\" c\\ d; echo")", "-n",
+                   "sched:sched_switch { @ = count(); }"});
+  EXPECT_EQ(wait_at_most(probity, 20s), 0) << probity.err();
+  EXPECT_TRUE(probity.out().starts_with("hi there\na b|c d|\n")) << probity.out();
 }
 
 // ------------------------------------------------------------------ task names

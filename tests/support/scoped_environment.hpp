@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include <fstream>
 #include <string>
 
 namespace probity::test_support {
@@ -19,5 +20,21 @@ class ScopedEnvironment {
  private:
   const char* name_;
 };
+
+}  // namespace probity::test_support
+
+namespace probity::test_support {
+
+// Whether this machine's /etc/os-release names Debian (ID or ID_LIKE): its
+// installed vendor overlays then apply whatever $PROBITY_OS_RELEASE says.
+inline bool host_is_debian_like() {
+  std::ifstream file("/etc/os-release");
+  for (std::string line; std::getline(file, line);) {
+    if ((line.starts_with("ID=") || line.starts_with("ID_LIKE=")) && line.find("debian") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace probity::test_support

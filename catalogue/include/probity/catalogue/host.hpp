@@ -78,6 +78,15 @@ HostCatalogue host_catalogue(const Index& index, const std::optional<std::string
 // cannot be read and IndexError when the index carries no docs.
 Catalogue harvest_live_catalogue(const Index& index, const LiveCatalogueOptions& options = {});
 
+// Where the catalogue was read from another index than the installed one
+// (--index, $PROBITY_INDEX), the installed index's docs still bind: each
+// event's hazard becomes the higher of the two, and with `stability` (a site
+// policy sets a minimum_stability) each stability component of events and
+// fields the lower. Does nothing when `used` is `installed` or no installed
+// index exists. Throws IndexError for a damaged installed index.
+void restrict_by_installed(Catalogue& catalogue, const std::filesystem::path& used,
+                           const std::filesystem::path& installed, bool stability);
+
 // Adds `snapshot` (a harvest of the running kernel or of a kernel image) to
 // the index in `index_file` as one more catalogued release, described by the
 // docs the index carries, replacing a release of the same name; every event's

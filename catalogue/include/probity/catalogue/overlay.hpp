@@ -47,6 +47,10 @@ struct Overlay {
   std::string description;
   std::vector<std::string> releases;  // shell globs on uname -r: "6.1.0-*-amd64"
   std::vector<OverlayProvider> providers;
+  // Named on the command line or through the environment, not installed: it
+  // may lower stability and raise hazards, never raise stability (which a
+  // site policy's minimum_stability relies on).
+  bool restrict_only = false;
 
   bool applies_to(std::string_view release) const;
 };
