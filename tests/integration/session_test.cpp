@@ -414,6 +414,39 @@ TEST(SessionSignalTest, SigtermTearsDown) {
   expect_signal_tears_down(SIGTERM);
 }
 
+// Every signal another process can send whose default action ends the
+// process: a user who stops a trace with kill -QUIT, -USR1, -ALRM, -HUP or a
+// real-time signal expects the trace torn down as with SIGINT.
+TEST(SessionSignalTest, EveryTerminatingSignalTearsDown) {
+  REQUIRE_TRACEFS();
+  const std::vector<int> expected{SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,   SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
+                                  SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSTKFLT, SIGRTMIN,
+                                  SIGRTMAX};
+  const std::vector<int> caught = terminating_signals();
+  for (const int number : expected) {
+    EXPECT_NE(std::find(caught.begin(), caught.end(), number), caught.end()) << strsignal(number);
+  }
+  for (const int number : caught) {
+    SCOPED_TRACE(std::string("signal ") + std::to_string(number) + " (" + strsignal(number) + ")");
+    expect_signal_tears_down(number);
+  }
+}
+
+// nohup: a signal ignored by whoever started the run stays ignored.
+TEST(SessionSignalTest, ASignalIgnoredAtTheStartStaysIgnored) {
+  Child child([](Child&) {
+    ::signal(SIGHUP, SIG_IGN);
+    StopSignals stop;
+    ::kill(::getpid(), SIGHUP);
+    struct sigaction now {};
+    ::sigaction(SIGHUP, nullptr, &now);
+    return !stop.requested() && now.sa_handler == SIG_IGN ? 0 : 1;
+  });
+  const int status = child.wait();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
 TEST(SessionSignalTest, ExitWithoutUnwindingTearsDown) {
   REQUIRE_TRACEFS();
   Child child([](Child& self) {
