@@ -9,6 +9,7 @@
 
 #include "probity/catalogue/yaml_io.hpp"
 #include "yaml_reader.hpp"
+#include "probity/io/files.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -293,24 +294,12 @@ KernelSnapshot load_snapshot(const std::filesystem::path& file) {
 
 void write_snapshot(const KernelSnapshot& snapshot, const std::filesystem::path& file) {
   const std::string text = emit_snapshot(snapshot);
-  // Write beside the target and rename, so a failed write never leaves half a snapshot.
-  std::filesystem::path temporary = file;
-  temporary += ".tmp";
-  const auto fail = [&](const std::string& what) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw CatalogueError({Diagnostic{{file.string(), 0, 0}, "", what, ""}});
-  };
-  {
-    std::ofstream output(temporary, std::ios::binary | std::ios::trunc);
-    if (!output) fail(std::string("cannot create the file: ") + std::strerror(errno));
-    output.write(text.data(), static_cast<std::streamsize>(text.size()));
-    output.flush();
-    if (!output) fail(std::string("cannot write the file: ") + std::strerror(errno));
+  // All at once, so that a failed write never leaves half a snapshot.
+  try {
+    io::write_file_atomically(file, text);
+  } catch (const io::FileError& error) {
+    throw CatalogueError({Diagnostic{{file.string(), 0, 0}, "", "cannot write the file: " + error.reason(), ""}});
   }
-  std::error_code error;
-  std::filesystem::rename(temporary, file, error);
-  if (error) fail("cannot replace the file: " + error.message());
 }
 
 }  // namespace probity::catalogue

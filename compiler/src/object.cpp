@@ -27,6 +27,7 @@
 #include <utility>
 
 #include "builtins.hpp"
+#include "probity/io/files.hpp"
 
 namespace probity::compiler {
 namespace {
@@ -736,64 +737,6 @@ std::optional<std::vector<std::uint8_t>> read_all(int fd, std::size_t limit) {
   return bytes;
 }
 
-// A temporary file beside the destination, renamed over it on commit and
-// removed if the write fails.
-class TemporaryFile {
- public:
-  explicit TemporaryFile(const std::filesystem::path& destination)
-      : destination_(destination), fd_(create_beside_destination()) {}
-  ~TemporaryFile() {
-    if (!committed_) {
-      fd_.close();
-      ::unlink(path_.c_str());
-    }
-  }
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-
-  void write(std::span<const std::uint8_t> bytes) {
-    while (!bytes.empty()) {
-      const ssize_t written = ::write(fd_.get(), bytes.data(), bytes.size());
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        fail(errno_text(errno));
-      }
-      bytes = bytes.subspan(static_cast<std::size_t>(written));
-    }
-  }
-
-  void commit() {
-    if (::fsync(fd_.get()) != 0) fail(errno_text(errno));
-    if (const int error = fd_.close(); error != 0) fail(errno_text(error));
-    if (::rename(path_.c_str(), destination_.c_str()) != 0) fail(errno_text(errno));
-    committed_ = true;
-  }
-
- private:
-  // O_EXCL with a fresh name rather than mkstemp, so the file gets the
-  // ordinary 0666 & ~umask permissions.
-  int create_beside_destination() {
-    static std::atomic<unsigned> counter{0};
-    for (int attempt = 0; attempt < 100; ++attempt) {
-      path_ = destination_.string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-              std::to_string(counter++);
-      const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (fd >= 0) return fd;
-      if (errno != EEXIST) fail(errno_text(errno));
-    }
-    fail("cannot create a unique temporary file beside it");
-  }
-
-  [[noreturn]] void fail(const std::string& why) const {
-    throw ObjectError("cannot write " + destination_.string() + ": " + why);
-  }
-
-  std::filesystem::path destination_;
-  std::filesystem::path path_;
-  FileDescriptor fd_;
-  bool committed_ = false;
-};
-
 }  // namespace
 
 // ---------------------------------------------------------------- public interface
@@ -879,9 +822,13 @@ void write_object(const Program& program, const std::filesystem::path& file) {
   } catch (const ObjectError& error) {
     throw ObjectError("cannot write " + file.string() + ": " + error.what());
   }
-  TemporaryFile temporary(file);
-  temporary.write(bytes);
-  temporary.commit();
+  // Only a regular file (or none) is replaced, all at once: never a device, a
+  // FIFO or what a symbolic link points to.
+  try {
+    io::write_file_atomically(file, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+  } catch (const io::FileError& error) {
+    throw ObjectError(error.what());
+  }
 }
 
 Program read_object(const std::filesystem::path& file) {

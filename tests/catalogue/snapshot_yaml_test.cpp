@@ -247,7 +247,7 @@ TEST_F(SnapshotYamlTest, WriteToAMissingDirectoryThrowsWithThePath) {
   } catch (const CatalogueError& error) {
     ASSERT_EQ(error.diagnostics().size(), 1u);
     EXPECT_EQ(error.diagnostics()[0].where.file, file.string());
-    EXPECT_NE(error.diagnostics()[0].message.find("cannot create the file"), std::string::npos);
+    EXPECT_NE(error.diagnostics()[0].message.find("cannot write the file: No such file or directory"), std::string::npos);
   }
 }
 

@@ -3,8 +3,18 @@
 // macro arguments from the command line. No tracefs needed: -e compiles
 // against the catalogue only, and --kernel pins the release.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <thread>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -95,6 +105,48 @@ TEST(CliCompile, ObjectIsWrittenReadBackAndCheckedAsAnObject) {
   EXPECT_EQ(refused.status, 1);
   EXPECT_NE(refused.err.find(corrupted), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find("corrupted"), std::string::npos) << refused.err;
+}
+
+// -e -o writes a compiled object only into a regular file (new or replaced
+// whole): never through a symbolic link, never over a device, FIFO or
+// directory, which stay as they were.
+TEST(CliCompile, TheObjectIsWrittenOnlyToARegularFile) {
+  namespace fs = std::filesystem;
+  ScratchDirectory directory("probity-cli-compile");
+  const fs::path dir = directory.path();
+  const std::string program = "sched:sched_switch { @ = count(); }";
+  const fs::path target = directory.write("target", "keep");
+  fs::create_symlink(target, dir / "link");
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0);
+  fs::create_directory(dir / "sub");
+  std::vector<std::pair<fs::path, std::string>> refused{{dir / "link", "it is a symbolic link, not a regular file"},
+                                                        {dir / "fifo", "it is a FIFO, not a regular file"},
+                                                        {dir / "sub", "it is a directory"}};
+  if (::geteuid() == 0) {
+    // A node of /dev/full's own device, so that a failure cannot clobber the real one.
+    ASSERT_EQ(::mknod((dir / "full").c_str(), S_IFCHR | 0666, ::makedev(1, 7)), 0);
+    refused.emplace_back(dir / "full", "it is a character device, not a regular file");
+  }
+  for (const auto& [path, reason] : refused) {
+    SCOPED_TRACE(path.string());
+    const Outcome result = probity({"-e", "-n", program, "-o", path.string()});
+    EXPECT_EQ(result.status, 1) << result.err;
+    EXPECT_NE(result.err.find("cannot write " + path.string() + ": " + reason), std::string::npos) << result.err;
+  }
+  EXPECT_TRUE(fs::is_symlink(dir / "link"));
+  std::ifstream kept(target);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "keep");
+  EXPECT_TRUE(fs::is_fifo(dir / "fifo"));
+  if (::geteuid() == 0) {
+    EXPECT_TRUE(fs::is_character_file(dir / "full"));
+  }
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << "left " << entry.path();
+  }
+  // A regular file is replaced whole.
+  const Outcome replaced = probity({"-e", "-n", program, "-o", target.string()});
+  EXPECT_EQ(replaced.status, 0) << replaced.err;
+  EXPECT_TRUE(probity::compiler::looks_like_object(target));
 }
 
 TEST(CliCompile, OptionsFromTheCommandLineChangeThePolicy) {
