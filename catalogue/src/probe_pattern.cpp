@@ -55,14 +55,11 @@ bool fail(std::string* error, std::string message) {
   return false;
 }
 
-// A glob part may hold what tracefs names hold plus the glob characters; a
-// bracket expression must be closed, or fnmatch would quietly match '['.
+// A glob part may hold what tracefs names hold plus the glob characters, and
+// must be a well-formed glob.
 bool check_glob(std::string_view part, std::string_view what, std::string_view text,
                 std::string* error) {
-  bool in_bracket = false;
-  std::size_t bracket_start = 0;
-  for (std::size_t i = 0; i < part.size(); ++i) {
-    const char c = part[i];
+  for (const char c : part) {
     if (std::isspace(static_cast<unsigned char>(c)) != 0) {
       return fail(error, "white space in the " + std::string(what) + " of probe description " +
                              quoted(text));
@@ -75,20 +72,9 @@ bool check_glob(std::string_view part, std::string_view what, std::string_view t
       return fail(error, std::string("character '") + c + "' cannot appear in the " +
                              std::string(what) + " of probe description " + quoted(text));
     }
-    if (in_bracket) {
-      // The first character after '[' (or after "[!"/"[^") may be ']' literally.
-      const bool first_in_bracket =
-          i == bracket_start + 1 ||
-          (i == bracket_start + 2 && (part[bracket_start + 1] == '!' || part[bracket_start + 1] == '^'));
-      if (c == ']' && !first_in_bracket) in_bracket = false;
-    } else if (c == '[') {
-      in_bracket = true;
-      bracket_start = i;
-    }
   }
-  if (in_bracket) {
-    return fail(error, "unclosed '[' in the " + std::string(what) + " of probe description " +
-                           quoted(text));
+  if (const auto problem = glob_problem(part)) {
+    return fail(error, problem->message + " in the " + std::string(what) + " of probe description " + quoted(text));
   }
   return true;
 }
@@ -100,6 +86,34 @@ bool glob_matches(const std::string& glob, std::string_view name) {
 }
 
 }  // namespace
+
+std::optional<GlobProblem> glob_problem(std::string_view glob) {
+  for (std::size_t i = 0; i < glob.size(); ++i) {
+    if (glob[i] == '\\') {
+      if (i + 1 == glob.size()) return GlobProblem{i, "a '\\' with nothing after it"};
+      ++i;  // the escaped character stands for itself
+      continue;
+    }
+    if (glob[i] != '[') continue;
+    const std::size_t open = i;
+    std::size_t j = i + 1;
+    if (j < glob.size() && (glob[j] == '!' || glob[j] == '^')) ++j;
+    if (j < glob.size() && glob[j] == ']') ++j;  // first in the bracket: ']' itself
+    for (; j < glob.size() && glob[j] != ']'; ++j) {
+      // "a-z": a range, unless '-' is last ("[a-]" holds 'a' and '-').
+      if (j + 2 < glob.size() && glob[j + 1] == '-' && glob[j + 2] != ']') {
+        if (static_cast<unsigned char>(glob[j + 2]) < static_cast<unsigned char>(glob[j])) {
+          return GlobProblem{j, std::string("the range '") + glob[j] + "-" + glob[j + 2] +
+                                    "' ends before it starts, so it matches nothing"};
+        }
+        j += 2;
+      }
+    }
+    if (j >= glob.size()) return GlobProblem{open, "unclosed '['"};
+    i = j;
+  }
+  return std::nullopt;
+}
 
 std::optional<ProbePattern> ProbePattern::parse(std::string_view text, std::string* error) {
   const auto reject = [&](std::string message) -> std::optional<ProbePattern> {

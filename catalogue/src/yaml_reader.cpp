@@ -9,9 +9,15 @@
 #include <iterator>
 #include <sstream>
 #include <unordered_map>
+#include <vector>
+
+#include "probity/io/files.hpp"
 
 namespace probity::catalogue::yaml {
 namespace {
+
+// Far above any catalogue file (a harvested kernel is about 3 MB).
+constexpr std::size_t max_yaml_bytes = 256 * 1024 * 1024;
 
 bool is_mark_known(const YAML::Mark& mark) { return mark.line >= 0 && mark.column >= 0; }
 
@@ -92,21 +98,25 @@ bool YamlDocument::parse() {
     report(file_location(), "", "is a directory, not a YAML file");
     return false;
   }
-  std::ifstream input(path_, std::ios::binary);
-  if (!input) {
-    report(file_location(), "", std::string("cannot open the file: ") + std::strerror(errno));
+  // Only a regular file: a FIFO named here would block, a device never end.
+  try {
+    text_ = io::read_regular_file(path_, max_yaml_bytes, "");
+  } catch (const io::FileError& refusal) {
+    report(file_location(), "", "cannot read the file: " + refusal.reason(),
+           "a catalogue, overlay or policy file is a regular file");
     return false;
   }
-  std::ostringstream buffer;
-  buffer << input.rdbuf();
-  if (input.bad()) {
-    report(file_location(), "", "cannot read the file");
-    return false;
-  }
-  text_ = std::move(buffer).str();
 
   try {
-    root_ = YAML::Load(text_);
+    // Every document, so that a second one (after "---") is an error rather
+    // than rules silently ignored.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text_);
+    if (documents.size() > 1) {
+      report(documents[1], "", "a second YAML document: the file must hold exactly one",
+             "remove the \"---\" line and merge what follows into the first document");
+      return false;
+    }
+    root_ = documents.empty() ? YAML::Node() : documents.front();
   } catch (const YAML::Exception& exception) {
     SourceLocation where = file_location();
     if (is_mark_known(exception.mark)) {

@@ -151,6 +151,35 @@ TEST(ProbePatternErrors, UnclosedBracket) {
   EXPECT_NE(parse_error("sch[ed:x").find("provider"), std::string::npos);
 }
 
+TEST(ProbePatternErrors, RangesThatEndBeforeTheyStart) {
+  EXPECT_NE(parse_error("sched:sched_[z-a]").find("the range 'z-a' ends before it starts"), std::string::npos)
+      << parse_error("sched:sched_[z-a]");
+}
+
+// What fnmatch would take literally or match nothing with, located.
+TEST(GlobProblem, FindsUnclosedBracketsReversedRangesAndTrailingBackslashes) {
+  for (const char* good : {"*", "sched_*", "[abc]", "[a-z]x", "[!a-c]", "[^a]", "[]a]", "[!]a]", "[a-]", "a\\[b",
+                           "sched:sched_sw[a-z]*", "x[[]"}) {
+    EXPECT_FALSE(glob_problem(good)) << good << ": " << glob_problem(good)->message;
+  }
+  const auto unclosed = glob_problem("sched:[sched_switch");
+  ASSERT_TRUE(unclosed);
+  EXPECT_EQ(unclosed->offset, 6U);
+  EXPECT_EQ(unclosed->message, "unclosed '['");
+  const auto open_range = glob_problem("sched:sched_sw[a-");
+  ASSERT_TRUE(open_range);
+  EXPECT_EQ(open_range->offset, 14U);
+  EXPECT_EQ(open_range->message, "unclosed '['");
+  EXPECT_TRUE(glob_problem("[]"));
+  EXPECT_TRUE(glob_problem("[!]"));
+  const auto reversed = glob_problem("a[z-a]");
+  ASSERT_TRUE(reversed);
+  EXPECT_EQ(reversed->offset, 2U);
+  const auto backslash = glob_problem("abc\\");
+  ASSERT_TRUE(backslash);
+  EXPECT_EQ(backslash->offset, 3U);
+}
+
 TEST(ProbePatternErrors, WhiteSpaceCommasAndPathCharacters) {
   EXPECT_NE(parse_error("sched: sched_switch").find("white space"), std::string::npos);
   EXPECT_NE(parse_error("sched:a,sched:b").find("one probe description"), std::string::npos);

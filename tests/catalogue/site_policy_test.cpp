@@ -3,9 +3,15 @@
 #include "probity/catalogue/site_policy.hpp"
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <atomic>
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -100,6 +106,82 @@ TEST(SitePolicy, MalformedRulesAreLocated) {
     EXPECT_NE(by_line[4].find("deny"), std::string::npos) << by_line[4];
     EXPECT_NE(by_line[5].find("minimum_stabilty"), std::string::npos) << by_line[5];
   }
+}
+
+// The whole diagnostic text of a refused policy, "" when it loads.
+std::string diagnostics_of(const fs::path& file) {
+  try {
+    load_site_policy(file);
+  } catch (const CatalogueError& error) {
+    std::string text;
+    for (const Diagnostic& diagnostic : error.diagnostics()) text += diagnostic.to_string() + "\n";
+    return text;
+  }
+  return "";
+}
+
+// A second document would otherwise be silently ignored: the rules in it
+// would forbid nothing.
+TEST(SitePolicy, ASecondYamlDocumentIsAnError) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: the policy must be owned by root";
+  ScratchDirectory scratch("probity-policy");
+  const fs::path file = scratch.write("policy.yaml", "forbid:\n  events: [\"sock:*\"]\n---\nforbid:\n  events: [\"sched:*\"]\n");
+  const std::string text = diagnostics_of(file);
+  EXPECT_NE(text.find(file.string() + ":4:1: a second YAML document"), std::string::npos) << text;
+  const fs::path leading = scratch.write("leading.yaml", "---\nforbid:\n  events: [\"sock:*\"]\n");
+  EXPECT_EQ(diagnostics_of(leading), "") << "one document after a leading --- is fine";
+}
+
+// fnmatch takes "[sched_switch" literally and "[a-" as nothing: rules that
+// would look in force and forbid nothing.
+TEST(SitePolicy, MalformedGlobsAreErrorsNamingTheirPlaceAndPattern) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: the policy must be owned by root";
+  ScratchDirectory scratch("probity-policy");
+  const fs::path file = scratch.write("policy.yaml",
+                                      "forbid:\n"
+                                      "  events: [\"sched:[sched_switch\", \"sched:sched_sw[a-\"]\n"
+                                      "  fields: [\"sched:*.[z-a]comm\"]\n"
+                                      "  providers: [\"net[\"]\n");
+  const std::string text = diagnostics_of(file);
+  EXPECT_NE(text.find(file.string() + ":2:19: forbid.events[0]: malformed pattern \"sched:[sched_switch\": unclosed '['"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(file.string() + ":2:50: forbid.events[1]: malformed pattern \"sched:sched_sw[a-\": unclosed '['"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(file.string() + ":3:22: forbid.fields[0]: malformed pattern \"sched:*.[z-a]comm\": the range 'z-a' ends before"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(file.string() + ":4:19: forbid.providers[0]: malformed pattern \"net[\""), std::string::npos) << text;
+}
+
+// A FIFO as the policy would block every probity run until someone wrote to
+// it; a device could feed it without end. Only a regular file is read.
+TEST(SitePolicy, APolicyThatIsNotARegularFileIsRefusedAtOnce) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: the policy must be owned by root";
+  ScratchDirectory scratch("probity-policy");
+  const fs::path fifo = scratch.path() / "policy.yaml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  // Should the reader block, this writer frees it after 5 s and the test fails instead of hanging.
+  std::atomic<bool> done{false};
+  std::thread unblock([&] {
+    for (int i = 0; i < 500 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!done) {
+      const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd >= 0) ::close(fd);
+    }
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const std::string text = diagnostics_of(fifo);
+  done = true;
+  unblock.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4)) << "reading the FIFO blocked";
+  EXPECT_NE(text.find("cannot read the file: it is a FIFO, not a regular file"), std::string::npos) << text;
+  const fs::path zero = scratch.path() / "zero.yaml";  // /dev/zero's device, root's and not writable
+  ASSERT_EQ(::mknod(zero.c_str(), S_IFCHR | 0644, ::makedev(1, 5)), 0);
+  EXPECT_NE(diagnostics_of(zero).find("it is a character device, not a regular file"), std::string::npos)
+      << diagnostics_of(zero);
+  EXPECT_NE(diagnostics_of(scratch.path()).find("is a directory"), std::string::npos);
 }
 
 std::string refusal(const fs::path& file) {

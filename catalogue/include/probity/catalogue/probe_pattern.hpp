@@ -3,6 +3,7 @@
 // globs (*, ?, [...]) in either part.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,16 @@ struct ProbePattern {
 
   bool matches(std::string_view provider_name, std::string_view event_name) const;
 };
+
+// What is wrong with a glob (*, ?, [...] as fnmatch reads them), where
+// fnmatch would otherwise quietly take the text literally or match nothing:
+// an unclosed '[' ("[a-"), a range whose end comes before its start ("[z-a]"),
+// a trailing '\'. `offset` is the 0-based position of the culprit in the glob.
+struct GlobProblem {
+  std::size_t offset = 0;
+  std::string message;  // "unclosed '['"
+};
+std::optional<GlobProblem> glob_problem(std::string_view glob);
 
 // Every event of `catalogue` that matches, in (provider, event) order.
 std::vector<const Event*> match(const Catalogue& catalogue, const ProbePattern& pattern);
