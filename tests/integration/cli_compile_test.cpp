@@ -149,6 +149,58 @@ TEST(CliCompile, TheObjectIsWrittenOnlyToARegularFile) {
   EXPECT_TRUE(probity::compiler::looks_like_object(target));
 }
 
+// -s reads only a regular file of at most 1 MiB: /dev/zero would be read
+// until memory ran out, a FIFO would block.
+TEST(CliCompile, AScriptIsARegularFileOfAtMostOneMebibyte) {
+  namespace fs = std::filesystem;
+  ScratchDirectory directory("probity-cli-compile");
+  const fs::path dir = directory.path();
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome zero = probity({"-e", "-s", "/dev/zero"});
+  EXPECT_EQ(zero.status, 1);
+  EXPECT_NE(zero.err.find("cannot read script /dev/zero: it is a character device, not a regular file"),
+            std::string::npos)
+      << zero.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+
+  const Outcome of_directory = probity({"-e", "-s", dir.string()});
+  EXPECT_EQ(of_directory.status, 1);
+  EXPECT_NE(of_directory.err.find("cannot read script " + dir.string() + ": it is a directory"), std::string::npos)
+      << of_directory.err;
+
+  const fs::path fifo = dir / "fifo.d";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Should probity block on the FIFO, this writer frees it after 5 s and the test fails instead of hanging.
+  std::atomic<bool> done{false};
+  std::thread unblock([&] {
+    for (int i = 0; i < 500 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!done) {
+      const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd >= 0) ::close(fd);
+    }
+  });
+  const auto fifo_start = std::chrono::steady_clock::now();
+  const Outcome of_fifo = probity({"-e", "-s", fifo.string()});
+  done = true;
+  unblock.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - fifo_start, std::chrono::seconds(4)) << "the FIFO blocked";
+  EXPECT_NE(of_fifo.err.find("it is a FIFO, not a regular file"), std::string::npos) << of_fifo.err;
+
+  const std::string program = "sched:sched_switch { @ = count(); }\n";
+  const std::size_t limit = 1024 * 1024;
+  const std::string padding = "/* " + std::string(limit - program.size() - 7, 'x') + " */\n";
+  const fs::path at_limit = directory.write("at-limit.d", program + padding);
+  ASSERT_EQ(fs::file_size(at_limit), limit);
+  const Outcome accepted = probity({"-e", "-s", at_limit.string()});
+  EXPECT_EQ(accepted.status, 0) << accepted.err;
+  const fs::path over = directory.write("over.d", program + padding + "\n");
+  const Outcome too_large = probity({"-e", "-s", over.string()});
+  EXPECT_EQ(too_large.status, 1);
+  EXPECT_NE(too_large.err.find("cannot read script " + over.string() + ": it is larger than the limit of 1048576 bytes"),
+            std::string::npos)
+      << too_large.err;
+}
+
 TEST(CliCompile, OptionsFromTheCommandLineChangeThePolicy) {
   const std::string hot = "raw_syscalls:sys_enter { @[execname] = count(); }";
   const Outcome refused = probity({"-e", "-n", hot});
