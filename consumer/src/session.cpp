@@ -1,5 +1,6 @@
 #include "probity/consumer/session.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,10 @@ struct TracingSession::State {
   std::vector<pid_t> excluded_pids;
   pid_t owner = 0;
   bool open = false;
+  // tracing_on of the instance, open for the session's whole life: the kernel
+  // refuses to remove an instance with an open file (EBUSY), which tells a
+  // stale-instance cleanup in any pid namespace that the owner is alive.
+  int hold = -1;
   std::string trace_clock;
   std::vector<SettingFallback> fallbacks;
   // What was written per event, so that teardown undoes exactly that.
@@ -235,6 +240,7 @@ std::optional<TracefsOperationError> TracingSession::State::teardown() noexcept 
   };
   try {
     note("turn tracing off", dir / "tracing_on", detail::try_write_tracefs_file(dir / "tracing_on", "0"));
+    if (hold >= 0) ::close(std::exchange(hold, -1));
     for (std::size_t i = 0; i < events.size(); ++i) {
       const EventSpec& event = events[i];
       if (written[i].enabled) {
@@ -298,6 +304,8 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
 
   try {
     const fs::path& dir = state.dir;
+    state.hold = ::open((dir / "tracing_on").c_str(), O_RDONLY | O_CLOEXEC);
+    if (state.hold < 0) throw TracefsOperationError("hold the tracing instance open", dir / "tracing_on", errno);
     detail::write_tracefs_file(dir / "tracing_on", "0", "turn tracing off");
     apply_optional_settings(state, options);
     for (std::size_t i = 0; i < state.events.size(); ++i) {

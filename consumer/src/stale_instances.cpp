@@ -33,18 +33,23 @@ std::vector<std::string> remove_stale_instances(const fs::path& tracing) {
     if (status.exists && status.start_time == owner->start_time) continue;
 
     const fs::path dir = instances / name;
-    // Stop it before removing it, so that it records nothing more even if
-    // the kernel refuses the removal.
-    detail::try_write_tracefs_file(dir / "tracing_on", "0");
-    detail::try_write_tracefs_file(dir / "events" / "enable", "0");
     const std::string owner_text = "left by process " + std::to_string(owner->pid) + ", which no longer exists" +
                                    (status.exists ? " (its pid now belongs to another process)" : "");
+    // Removed as it is: a live owner holds a file of its instance open, so
+    // the kernel refuses (EBUSY) and the instance is left alone untouched;
+    // that owner may live in another pid namespace, where its pid means
+    // nothing here.
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) {
       notices.push_back("probity: removed instance " + name + " " + owner_text);
-    } else {
-      notices.push_back("probity: cannot remove instance " + name + " " + owner_text + ": " + dir.string() +
-                        ": " + std::strerror(errno));
+      continue;
     }
+    const int refusal = errno;
+    if (refusal == EBUSY) continue;
+    // Stopped at least, so that it records nothing more.
+    detail::try_write_tracefs_file(dir / "tracing_on", "0");
+    detail::try_write_tracefs_file(dir / "events" / "enable", "0");
+    notices.push_back("probity: cannot remove instance " + name + " " + owner_text + ": " + dir.string() + ": " +
+                      std::strerror(refusal));
   }
   return notices;
 }

@@ -54,7 +54,10 @@ struct SessionOptions {
 // The tracefs instance `probity-<pid>-<start time>-<n>` under
 // <tracefs>/instances. The name carries this process's start time (clock
 // ticks since boot, /proc/self/stat) so that stale-instance cleanup can tell
-// a dead owner from a recycled pid.
+// a dead owner from a recycled pid; and the session keeps the instance's
+// tracing_on open for its whole life, so that the kernel refuses another
+// process's removal of it (EBUSY) while the owner lives, in whatever pid
+// namespace (stale_instances.hpp).
 //
 // The instance is created with tracing off; the ring buffer is in
 // no-overwrite mode (when the consumer falls behind, the newest events are
