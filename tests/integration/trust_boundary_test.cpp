@@ -10,11 +10,9 @@
 // policy forbidding sched:sched_wakeup. Every attempt below reaches for one
 // of those through a flag, a variable or a file, and must be refused.
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -99,40 +97,16 @@ class TrustBoundary : public ::testing::Test {
   Outcome installed_probity(const std::vector<std::string>& arguments,
                             const std::vector<std::pair<std::string, std::string>>& environment) {
     ::mkdir("/etc/probity", 0755);  // a mount point; the policy lives only in the namespace
-    const fs::path out_file = scratch_.path() / "out";
-    const fs::path err_file = scratch_.path() / "err";
-    const pid_t child = ::fork();
-    if (child == 0) {
-      const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
+    return probity::test_support::run_process(probity_.string(), arguments, std::nullopt, [&] {
       if (::unshare(CLONE_NEWNS) != 0 || ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
           ::mount("tmpfs", "/etc/probity", "tmpfs", 0, "mode=0755") != 0) {
-        ::_exit(125);
+        return false;
       }
-      {
-        std::ofstream("/etc/probity/policy.yaml") << policy_;
-      }
+      std::ofstream("/etc/probity/policy.yaml") << policy_;
       ::chmod("/etc/probity/policy.yaml", 0644);
-      ::unsetenv("PROBITY_INDEX");
       for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
-      std::vector<std::string> words{probity_.string()};
-      words.insert(words.end(), arguments.begin(), arguments.end());
-      std::vector<char*> argv;
-      for (std::string& word : words) argv.push_back(word.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    Outcome outcome;
-    std::ifstream out(out_file), err(err_file);
-    outcome.out.assign(std::istreambuf_iterator<char>(out), {});
-    outcome.err.assign(std::istreambuf_iterator<char>(err), {});
-    outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return outcome;
+      return true;
+    });
   }
 
   ScratchDirectory scratch_{"probity-trust"};

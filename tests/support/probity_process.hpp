@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -52,9 +53,12 @@ class AnonymousFile {
 
 }  // namespace detail
 
-// Runs `binary` with `arguments` (as `uid` when given), $PROBITY_INDEX unset.
+// Runs `binary` with `arguments` (as `uid` when given), $PROBITY_INDEX unset;
+// `in_child`, when given, runs in the child just before exec (a private
+// namespace, an environment), and exits it with 125 to say it failed.
 inline Outcome run_process(const std::string& binary, const std::vector<std::string>& arguments,
-                           std::optional<uid_t> uid = std::nullopt) {
+                           std::optional<uid_t> uid = std::nullopt,
+                           const std::function<bool()>& in_child = nullptr) {
   detail::AnonymousFile out;
   detail::AnonymousFile err;
   std::vector<std::string> argv_storage{binary};
@@ -69,6 +73,7 @@ inline Outcome run_process(const std::string& binary, const std::vector<std::str
     ::dup2(out.fd(), STDOUT_FILENO);
     ::dup2(err.fd(), STDERR_FILENO);
     ::unsetenv("PROBITY_INDEX");
+    if (in_child && !in_child()) ::_exit(125);
     if (uid && (::setgid(*uid) != 0 || ::setuid(*uid) != 0)) ::_exit(126);
     ::execv(argv[0], argv.data());
     ::_exit(127);
