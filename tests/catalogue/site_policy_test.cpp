@@ -8,13 +8,12 @@
 
 #include <fcntl.h>
 
-#include <atomic>
 #include <chrono>
 #include <map>
-#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "support/child_process.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace probity::catalogue {
@@ -162,19 +161,11 @@ TEST(SitePolicy, APolicyThatIsNotARegularFileIsRefusedAtOnce) {
   ScratchDirectory scratch("probity-policy");
   const fs::path fifo = scratch.path() / "policy.yaml";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
-  // Should the reader block, this writer frees it after 5 s and the test fails instead of hanging.
-  std::atomic<bool> done{false};
-  std::thread unblock([&] {
-    for (int i = 0; i < 500 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (!done) {
-      const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
-      if (fd >= 0) ::close(fd);
-    }
-  });
+  // Should the reader block, this frees it after 5 s and the test fails instead of hanging.
+  test_support::FifoUnblocker unblocker(fifo);
   const auto start = std::chrono::steady_clock::now();
   const std::string text = diagnostics_of(fifo);
-  done = true;
-  unblock.join();
+  unblocker.dismiss();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4)) << "reading the FIFO blocked";
   EXPECT_NE(text.find("cannot read the file: it is a FIFO, not a regular file"), std::string::npos) << text;
   const fs::path zero = scratch.path() / "zero.yaml";  // /dev/zero's device, root's and not writable

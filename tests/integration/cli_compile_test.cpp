@@ -8,17 +8,16 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <thread>
 #include <utility>
 #include <string>
 #include <vector>
 
 #include "probity/compiler/object.hpp"
+#include "support/child_process.hpp"
 #include "support/probity_process.hpp"
 #include "support/scratch_directory.hpp"
 
@@ -170,19 +169,11 @@ TEST(CliCompile, AScriptIsARegularFileOfAtMostOneMebibyte) {
 
   const fs::path fifo = dir / "fifo.d";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  // Should probity block on the FIFO, this writer frees it after 5 s and the test fails instead of hanging.
-  std::atomic<bool> done{false};
-  std::thread unblock([&] {
-    for (int i = 0; i < 500 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (!done) {
-      const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
-      if (fd >= 0) ::close(fd);
-    }
-  });
+  // Should probity block on the FIFO, this frees it after 5 s and the test fails instead of hanging.
+  probity::test_support::FifoUnblocker unblocker(fifo);
   const auto fifo_start = std::chrono::steady_clock::now();
   const Outcome of_fifo = probity({"-e", "-s", fifo.string()});
-  done = true;
-  unblock.join();
+  unblocker.dismiss();
   EXPECT_LT(std::chrono::steady_clock::now() - fifo_start, std::chrono::seconds(4)) << "the FIFO blocked";
   EXPECT_NE(of_fifo.err.find("it is a FIFO, not a regular file"), std::string::npos) << of_fifo.err;
 

@@ -34,6 +34,7 @@
 
 #include "probity/compiler/object.hpp"
 #include "support/catalogue_copy.hpp"
+#include "support/child_process.hpp"
 #include "support/scratch_directory.hpp"
 #include "support/tracefs.hpp"
 
@@ -537,11 +538,7 @@ TEST(Run, TheStaleInstanceCleanupLeavesATraceOfAnotherPidNamespaceAlone) {
                                    "\"$0\" --index \"$1\" -q -n 'BEGIN { printf(\"ready\\n\"); } "
                                    "sched:sched_switch { @ = count(); } tick-4s { exit(0); }'; exit $?",
                                    PROBITY_BINARY, PROBITY_INDEX_FILE};
-    std::vector<char*> argv;
-    for (std::string& word : words) argv.push_back(word.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+    test_support::exec_words(std::move(words));
   }
   ::close(out[1]);
   std::string line;
@@ -1015,11 +1012,7 @@ Finished run_with_stdout(int stdout_fd, const std::vector<std::string>& argument
     ::dup2(err[1], 2);
     std::vector<std::string> words{PROBITY_BINARY, "--index", PROBITY_INDEX_FILE};
     words.insert(words.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (std::string& word : words) argv.push_back(word.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+    test_support::exec_words(std::move(words));
   }
   ::close(err[1]);
   std::string text;
