@@ -10,32 +10,12 @@
 #include <optional>
 #include <utility>
 
+#include "probity/io/unique_fd.hpp"
+
 namespace probity::io {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A file descriptor closed on destruction; close() reports what a destructor
-// would lose.
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  // 0, or the errno of a failed close.
-  int close() {
-    if (fd_ < 0) return 0;
-    return ::close(std::exchange(fd_, -1)) == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
 
 std::string not_regular(mode_t mode) {
   return S_ISDIR(mode) ? "it is a directory" : "it is " + describe_file_type(mode) + ", not a regular file";
@@ -90,7 +70,7 @@ void require_regular_file(const fs::path& path, std::string_view what) {
 
 std::string read_regular_file(const fs::path& path, std::size_t limit, std::string_view what) {
   const auto fail = [&](const std::string& why) { return read_error(path, what, why); };
-  Descriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) throw fail(std::strerror(errno));
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) throw fail(std::strerror(errno));
@@ -129,7 +109,7 @@ void write_file_atomically(const fs::path& path, std::string_view bytes) {
     created = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (created < 0 && (errno != EEXIST || attempt == 100)) throw fail(std::strerror(errno));
   }
-  Descriptor fd(created);
+  UniqueFd fd(created);
   bool committed = false;
   struct RemoveUnlessCommitted {
     const fs::path& file;
@@ -149,7 +129,7 @@ void write_file_atomically(const fs::path& path, std::string_view bytes) {
   committed = true;
   // The rename reaches the disk with its directory.
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  Descriptor directory(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd directory(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (directory.get() >= 0 && ::fsync(directory.get()) != 0 && errno != EINVAL) throw fail(std::strerror(errno));
 }
 
@@ -161,7 +141,7 @@ int open_regular_file_for_writing(const fs::path& path) {
   }
   // O_NOFOLLOW and O_NONBLOCK: whatever replaced the file meanwhile is neither
   // followed nor waited for, and fstat below refuses it.
-  Descriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666));
   if (fd.get() < 0) {
     const int error = errno;
     if (const std::optional<mode_t> now = own_type(path); now && !S_ISREG(*now)) throw fail(not_regular(*now));
