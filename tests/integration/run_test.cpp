@@ -1060,6 +1060,15 @@ TEST(Run, AFailedWriteOfTheOutputIsAnErrorAndTheTraceTearsDown) {
     EXPECT_NE(err.find("probity: cannot write standard output: Broken pipe"), std::string::npos) << err;
   }
   {
+    // Not only runs: any command's standard output.
+    const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(full, 0);
+    const auto [status, err, left] = run_with_stdout(full, {"-l", "sched:*"});
+    ::close(full);
+    EXPECT_EQ(status, 1) << err;
+    EXPECT_NE(err.find("probity: cannot write standard output"), std::string::npos) << err;
+  }
+  {
     const auto [status, err, left] = run_with_stdout(-1, {"-q", "-o", "/proc/version", "-n", "BEGIN { printf(\"x\\n\"); exit(0); }"});
     EXPECT_EQ(status, 1) << err;
     EXPECT_NE(err.find("/proc/version"), std::string::npos) << err;
