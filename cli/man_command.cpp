@@ -95,15 +95,22 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
   const catalogue::Index index = catalogue::Index::open(index_file);
   set_vendor_roots(site_options, index_file);
   const catalogue::Site site = catalogue::load_site(site_options);
-  std::string release;
-  if (kernel) {
-    release = catalogue::choose_release(index, kernel, catalogue::running_release()).release;
-  } else if (const std::string running = catalogue::running_release(); index.has_release(running)) {
-    release = running;
+  const catalogue::ReleaseChoice choice = catalogue::choose_release(index, kernel, catalogue::running_release());
+  const std::string release = choice.release;
+  // The running kernel's own catalogue, when the index lacks it and it can be read.
+  std::optional<catalogue::HostCatalogue> running;
+  if (choice.running && !index.has_release(choice.release)) {
+    running = catalogue::host_catalogue(index, choice);
+    if (running->origin == catalogue::LayoutOrigin::Substitute) running.reset();
   }
   try {
     out << manual::terminal_entry(index, *probe, terminal_width(), release,
-                                  [&](catalogue::Catalogue& described) { catalogue::apply_overlays(described, site); });
+                                  [&](catalogue::Catalogue& described) {
+                                    catalogue::restrict_by_installed(described, index_file, installed_index(),
+                                                                     site.policy && site.policy->minimum);
+                                    catalogue::apply_overlays(described, site);
+                                  },
+                                  running ? &running->catalogue : nullptr);
   } catch (const std::invalid_argument& unknown) {
     throw CliError(unknown.what());
   }

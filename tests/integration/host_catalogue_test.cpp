@@ -174,6 +174,14 @@ TEST_F(HostCatalogueTest, ListingShowsTheRunningKernelWithNoFallbackNote) {
       << verbose.err;
 }
 
+TEST_F(HostCatalogueTest, ManDescribesTheRunningKernelAmongTheReleases) {
+  const Outcome entry = probity({"man", "sched:sched_switch", "--index", index_file_.string()});
+  ASSERT_EQ(entry.status, 0) << entry.err;
+  EXPECT_NE(entry.out.find(running_release()), std::string::npos) << entry.out;
+  const Outcome other = probity({"man", "sched:sched_switch", "--index", index_file_.string(), "--kernel", "6.1"});
+  ASSERT_EQ(other.status, 0) << other.err;
+}
+
 TEST_F(HostCatalogueTest, AnExactCountTracesOnTheUncataloguedKernel) {
   const Outcome traced = probity({"--index", index_file_.string(), "-q", "-c", "/bin/sh -c exit", "-n",
                                   "syscalls:sys_enter_exit_group /pid == $target/ { @n = count(); } "

@@ -52,8 +52,9 @@ std::string event_description(const Event& event) {
 
 }  // namespace
 
-Releases::Releases(const catalogue::Index& index) {
+Releases::Releases(const catalogue::Index& index, const catalogue::Catalogue* running) {
   for (const std::string& release : index.releases()) catalogues_.push_back(index.load(release));
+  if (running != nullptr && !index.has_release(running->release)) catalogues_.push_back(*running);
   std::sort(catalogues_.begin(), catalogues_.end(),
             [](const Catalogue& a, const Catalogue& b) { return catalogue::release_less(a.release, b.release); });
   if (catalogues_.empty()) throw catalogue::IndexError("the catalogue index has no kernel release");

@@ -17,7 +17,9 @@ namespace probity::manual::detail {
 // Every catalogued release's effective catalogue, oldest first.
 class Releases {
  public:
-  explicit Releases(const catalogue::Index& index);
+  // Every release of `index`, and `running` (the running kernel's live
+  // catalogue, catalogue/host.hpp) when given and not among them.
+  explicit Releases(const catalogue::Index& index, const catalogue::Catalogue* running = nullptr);
   const std::vector<catalogue::Catalogue>& all() const { return catalogues_; }
   const catalogue::Catalogue& newest() const { return catalogues_.back(); }
   const catalogue::Catalogue* find(std::string_view release) const;

@@ -46,11 +46,12 @@ std::vector<std::string> close_names(const std::set<ProbeName>& every_probe, con
 }  // namespace
 
 std::string terminal_entry(const catalogue::Index& index, std::string_view probe, int width,
-                           const std::string& release, const std::function<void(catalogue::Catalogue&)>& adjust) {
+                           const std::string& release, const std::function<void(catalogue::Catalogue&)>& adjust,
+                           const catalogue::Catalogue* running) {
   std::string error;
   const std::optional<catalogue::ProbePattern> pattern = catalogue::ProbePattern::parse(probe, &error);
   if (!pattern) throw std::invalid_argument(error);
-  const detail::Releases releases(index);
+  const detail::Releases releases(index, running);
 
   std::set<ProbeName> every_probe;
   std::set<ProbeName> matches;

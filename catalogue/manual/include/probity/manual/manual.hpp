@@ -75,9 +75,12 @@ std::string man_page(const Page& page);
 // vendor's stability, hazard and support and names the overlays. Throws
 // std::invalid_argument naming the probe when no catalogued release has it,
 // with close names as suggestions, or when PROBE names several probes.
+// `running`, when given, is the running kernel's catalogue (catalogue/
+// host.hpp), described as one more release when the index lacks it.
 std::string terminal_entry(const catalogue::Index& index, std::string_view probe, int width = 80,
                            const std::string& release = {},
-                           const std::function<void(catalogue::Catalogue&)>& adjust = {});
+                           const std::function<void(catalogue::Catalogue&)>& adjust = {},
+                           const catalogue::Catalogue* running = nullptr);
 
 // The two ways a terminal shows a probe. ManPage: probity man's sections,
 // upper-case headings at the margin and four-space indents. DTrace: probity
