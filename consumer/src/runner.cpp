@@ -25,6 +25,7 @@
 #include "interpreter.hpp"
 #include "json_output.hpp"
 #include "probity/catalogue/harvest.hpp"
+#include "probity/io/unique_fd.hpp"
 #include "probity/consumer/drops.hpp"
 #include "probity/consumer/event_formats.hpp"
 #include "probity/consumer/ring_reader.hpp"
@@ -43,24 +44,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using compiler::ProbeKind;
 
-// An fd closed on destruction.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
+using Fd = io::UniqueFd;
 
 std::int64_t clock_ns(clockid_t clock) {
   timespec now{};
