@@ -126,7 +126,10 @@ for spec in "${guest_kernels[@]}"; do
   deb=$debs/${package}_${version//:/%3a}_amd64.deb
   if [[ ! -f $deb ]]; then
     say "fetching $package $version into $debs"
-    (cd "$debs" && apt-get download "$spec" >&2) || true
+    # A machine whose packages all came preinstalled may have no package
+    # lists yet: update them once and try again.
+    (cd "$debs" && apt-get download "$spec" >&2) ||
+      { apt-get update -qq >&2 && (cd "$debs" && apt-get download "$spec" >&2); } || true
   fi
   if [[ ! -f $deb ]]; then
     say "apt-get download $spec failed: the package is not available"
