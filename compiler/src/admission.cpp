@@ -26,16 +26,6 @@ constexpr std::string_view generic_filter_fields[] = {"CPU", "cpu", "common_cpu"
 
 std::string event_name(const EventUse& event) { return event.provider + ":" + event.name; }
 
-// `name` of `event`, else the common field of that name.
-const catalogue::Field* find_field(const catalogue::Catalogue& host, const catalogue::Event& event,
-                                   std::string_view name) {
-  if (const catalogue::Field* field = event.find_field(name)) return field;
-  for (const catalogue::Field& common : host.common_fields) {
-    if (common.layout.name == name) return &common;
-  }
-  return nullptr;
-}
-
 // Calls visit(element, attributes) for every built-in variable, function and
 // aggregating function `clause` uses: Probity's own vocabulary, whose
 // attributes are Probity's and not the object's.
@@ -86,11 +76,11 @@ std::vector<std::string> filter_words(std::string_view filter) {
   return words;
 }
 
-class Admission {
+class ObjectAdmission {
  public:
-  Admission(const Program& program, const catalogue::Catalogue& host, const catalogue::SitePolicy* site,
-            std::string_view catalogue_name)
-      : program_(program), host_(host), site_(site), catalogue_name_(catalogue_name) {}
+  ObjectAdmission(const Program& program, const catalogue::Catalogue& host, const catalogue::SitePolicy* site,
+                  std::string_view catalogue_name)
+      : program_(program), admission_(host, site, program.settings.admission_bar()), catalogue_name_(catalogue_name) {}
 
   std::vector<std::string> problems() && {
     std::vector<bool> named(program_.events.size(), false);
@@ -111,9 +101,8 @@ class Admission {
 
   // `where` says whose attributes they are: " in the local catalogue", or
   // "" for Probity's own vocabulary.
-  void check_threshold(const std::string& element, const Attributes& attributes, const std::string& where) {
-    const Threshold& threshold = program_.settings.amin;
-    if (stability::satisfies(attributes, threshold)) return;
+  void report_below_bar(const std::string& element, const Attributes& attributes, const std::string& where) {
+    const Threshold& threshold = admission_.bar().threshold;
     add(element + " is " + to_string(attributes) + where + ": below the threshold " +
         passes::threshold_text(threshold) + " the program was compiled with; to accept it, compile it again with -x amin=" +
         passes::accepting_amin(attributes, threshold));
@@ -121,31 +110,29 @@ class Admission {
 
   void check_event(const EventUse& use, bool named) {
     const std::string name = event_name(use);
-    const catalogue::Event* known = host_.find_event(use.provider, use.name);
-    if (known == nullptr) {
+    const catalogue::EventVerdict verdict = admission_.event(use.provider, use.name);
+    if (!verdict.catalogued()) {
       add("event " + name + " is not in " + catalogue_name_ +
           ", so it is not enabled; only catalogued probes run (probity -l lists them)");
       return;
     }
-    const catalogue::Hazard hazard = known->hazard.level;
-    if (hazard == catalogue::Hazard::Forbidden) {
-      add("event " + name + " is forbidden by " + catalogue_name_ + " (" + known->hazard.reason +
+    const catalogue::Event& known = *verdict.event;
+    if (verdict.forbidden) {
+      add("event " + name + " is forbidden by " + catalogue_name_ + " (" + known.hazard.reason +
           "); it is never enabled, whatever the program or its options say");
-    } else if (!allows_hazard(program_, hazard)) {
-      const std::string kind(catalogue::to_string(hazard));
-      add("event " + name + " is " + kind + " in " + catalogue_name_ + " (" + known->hazard.reason +
+    } else if (verdict.hazard_not_allowed) {
+      const std::string kind(catalogue::to_string(known.hazard.level));
+      add("event " + name + " is " + kind + " in " + catalogue_name_ + " (" + known.hazard.reason +
           ") and the program was not compiled with -x allow=" + kind + "; compile it again with that option to enable it");
     }
-    const Attributes attributes = passes::probe_attributes(host_, *known);
-    if (site_ != nullptr) {
-      if (auto rule = site_->forbids_event(*known, attributes)) {
-        add("event " + name + " is forbidden by " + rule->describe() + "; it is never enabled, whatever the program says");
-      }
+    if (verdict.site_rule) {
+      add("event " + name + " is forbidden by " + verdict.site_rule->describe() +
+          "; it is never enabled, whatever the program says");
     }
     // A support event no clause names is Probity's own, added only when it
     // met the policy; the fields it reads are the consumer's to check.
-    if (named) check_threshold("probe " + name, attributes, " in " + catalogue_name_);
-    if (!use.filter.empty()) check_filter(use, *known);
+    if (named && verdict.below_bar) report_below_bar("probe " + name, verdict.attributes, " in " + catalogue_name_);
+    if (!use.filter.empty()) check_filter(use, known);
   }
 
   // A field the program reads or filters on, by its name: in the catalogue,
@@ -153,17 +140,15 @@ class Admission {
   void check_field(const EventUse& use, const catalogue::Event& known, const std::string& field_name,
                    const std::string& how) {
     const std::string element = "field " + event_name(use) + "." + field_name;
-    const catalogue::Field* field = find_field(host_, known, field_name);
-    if (field == nullptr) {
+    const catalogue::FieldVerdict verdict = admission_.field(known, field_name);
+    if (!verdict.catalogued()) {
       add(element + " (" + how + ") is not in " + catalogue_name_ + ", so the program is not run; only catalogued fields are read");
       return;
     }
-    if (site_ != nullptr) {
-      if (auto rule = site_->forbids_field(known, *field)) {
-        add(element + " is forbidden by " + rule->describe() + "; the program is not run, whatever it says");
-      }
+    if (verdict.site_rule) {
+      add(element + " is forbidden by " + verdict.site_rule->describe() + "; the program is not run, whatever it says");
     }
-    check_threshold(element, field->stability.value, " in " + catalogue_name_);
+    if (verdict.below_bar) report_below_bar(element, verdict.field->stability.value, " in " + catalogue_name_);
   }
 
   // The kernel filter is checked field by field as the clauses' reads are: a
@@ -207,25 +192,24 @@ class Admission {
     for (const ClauseProbe& probe : clause.probes) {
       if (probe.kind != ProbeKind::Tracepoint) continue;
       const EventUse& use = program_.events[probe.event];
-      const catalogue::Event* known = host_.find_event(use.provider, use.name);
+      const catalogue::Event* known = admission_.catalogue().find_event(use.provider, use.name);
       if (known == nullptr) continue;  // check_event said so
       for (const std::string& slot : clause.field_slots) {
         check_field(use, *known, slot, "read by the clause at line " + std::to_string(clause.line));
       }
     }
     visit_language_uses(program_, clause, [&](const std::string& element, const Attributes& attributes) {
-      check_threshold(element, attributes, "");
-      if (site_ == nullptr) return;
-      if (auto rule = site_->below_minimum(attributes)) {
-        add(element + " is " + to_string(attributes) + ", below the minimum of " + rule->describe() +
+      const catalogue::LanguageVerdict verdict = admission_.language(attributes);
+      if (verdict.below_bar) report_below_bar(element, attributes, "");
+      if (verdict.site_rule) {
+        add(element + " is " + to_string(attributes) + ", below the minimum of " + verdict.site_rule->describe() +
             "; the program is not run, whatever it says");
       }
     });
   }
 
   const Program& program_;
-  const catalogue::Catalogue& host_;
-  const catalogue::SitePolicy* site_;
+  catalogue::Admission admission_;
   std::string catalogue_name_;
   std::vector<std::string> problems_;
   std::set<std::string> seen_;
@@ -235,7 +219,7 @@ class Admission {
 
 std::vector<std::string> admission_problems(const Program& program, const catalogue::Catalogue& host,
                                             const catalogue::SitePolicy* site, std::string_view catalogue_name) {
-  return Admission(program, host, site, catalogue_name).problems();
+  return ObjectAdmission(program, host, site, catalogue_name).problems();
 }
 
 void restate_stability(Program& program, const catalogue::Catalogue& host) {
@@ -243,7 +227,7 @@ void restate_stability(Program& program, const catalogue::Catalogue& host) {
   for (std::size_t index = 0; index < program.events.size(); ++index) {
     EventUse& use = program.events[index];
     known[index] = host.find_event(use.provider, use.name);
-    use.stability = known[index] != nullptr ? passes::probe_attributes(host, *known[index]) : undocumented;
+    use.stability = known[index] != nullptr ? catalogue::probe_attributes(host, *known[index]) : undocumented;
     if (known[index] != nullptr) use.hazard = known[index]->hazard.level;
   }
   program.stability = {};
@@ -257,7 +241,7 @@ void restate_stability(Program& program, const catalogue::Catalogue& host) {
       report.probe_description = stability::minimum(report.probe_description, program.events[probe.event].stability);
       const catalogue::Event* event = known[probe.event];
       for (const std::string& slot : clause.field_slots) {
-        const catalogue::Field* field = event != nullptr ? find_field(host, *event, slot) : nullptr;
+        const catalogue::Field* field = event != nullptr ? catalogue::find_event_or_common_field(host, *event, slot) : nullptr;
         report.statement = stability::minimum(report.statement, field != nullptr ? field->stability.value : undocumented);
       }
     }

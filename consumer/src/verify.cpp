@@ -73,14 +73,14 @@ void verify_site_policy(const compiler::Program& program, const catalogue::Catal
                         const catalogue::SitePolicy& site) {
   // A support event is read by Probity itself: the fields it reads are held
   // to the policy as a clause's would be.
+  const catalogue::Admission admission(local, &site, program.settings.admission_bar());
   for (const compiler::EventUse& event : program.events) {
     const SupportEventFields* support = event.support ? find_support_event(event.provider, event.name) : nullptr;
     const catalogue::Event* known = local.find_event(event.provider, event.name);
     if (support == nullptr || known == nullptr) continue;  // verify_program refuses them
     for (const std::string_view name : support->fields) {
-      const catalogue::Field* field = name.empty() ? nullptr : known->find_field(name);
-      if (field == nullptr) continue;
-      if (auto rule = site.forbids_field(*known, *field)) {
+      if (name.empty()) continue;
+      if (auto rule = admission.field(*known, name).site_rule) {
         throw VerificationError("field " + event_name(event) + "." + std::string(name) + " (read by the support event " +
                                 event_name(event) + ", which follows task names for execname and pid) is forbidden by " +
                                 rule->describe() + "; the program is not run, whatever it says");

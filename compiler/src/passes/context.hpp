@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "probity/catalogue/admission.hpp"
 #include "probity/catalogue/model.hpp"
 #include "probity/compiler/ast.hpp"
 #include "probity/compiler/compile.hpp"
@@ -21,9 +22,7 @@ namespace probity::compiler::passes {
 // The policy a program is held to: from the defaults, #pragma D option and
 // -x, the later overriding the earlier.
 struct Policy {
-  stability::Threshold threshold = stability::default_threshold;
-  bool allow_hot = false;
-  bool allow_sensitive = false;
+  catalogue::AdmissionBar bar;
   std::string threshold_origin = "the default";  // "-x amin=Unstable", "#pragma D option amin=Unstable"
 };
 
@@ -59,10 +58,6 @@ struct ClauseInfo {
 inline constexpr stability::Attributes special_probe_attributes{stability::Level::Stable, stability::Level::Stable,
                                                                 stability::DependencyClass::Common};
 
-// A probe's attributes as a probe description uses them: the event's, with
-// the name bounded by its provider's name stability (stability.cpp).
-stability::Attributes probe_attributes(const catalogue::Catalogue& catalogue, const catalogue::Event& event);
-
 // "Evolving/Evolving/Unknown".
 std::string threshold_text(const stability::Threshold& threshold);
 // The -x amin value that would accept `attributes` ("Private", or a triple
@@ -82,6 +77,9 @@ struct Context {
   std::vector<Variable> variables;      // filled by name resolution and typing
   std::vector<Aggregation> aggregations;
   std::size_t macro_argument_count = 0;
+
+  // The admission rule under the policy as the options pass left it.
+  catalogue::Admission admission() const { return {catalogue, compile_options.site_policy, policy.bar}; }
 };
 
 }  // namespace probity::compiler::passes

@@ -174,7 +174,7 @@ const std::string* string_literal(const ast::Expr& expr) {
 }
 
 // `text` as a quoted kernel filter operand, if the kernel can take it as is.
-std::optional<std::string> quoted(std::string_view text) {
+std::optional<std::string> filter_operand(std::string_view text) {
   if (text.size() > max_string_operand) return std::nullopt;
   for (const char c : text) {
     if (c < 0x20 || c > 0x7e) return std::nullopt;  // control bytes, NUL, non-ASCII
@@ -357,7 +357,7 @@ class ClauseFilter {
         const std::string* pattern = string_literal(right);
         if (!string || !string->is_string || pattern == nullptr) return std::nullopt;
         const std::optional<std::string> glob = kernel_glob(*pattern);
-        const std::optional<std::string> text = glob ? quoted(*glob) : std::nullopt;
+        const std::optional<std::string> text = glob ? filter_operand(*glob) : std::nullopt;
         if (!text) return std::nullopt;
         const std::string filter = string->name + " ~ " + *text;
         return Rendered{filter, filter, false};
@@ -388,7 +388,7 @@ class ClauseFilter {
     if (kernel_operand->is_string) {
       const std::string* text = string_literal(value);
       if (text == nullptr || is_ordering(op)) return std::nullopt;
-      const std::optional<std::string> operand_text = quoted(*text);
+      const std::optional<std::string> operand_text = filter_operand(*text);
       if (!operand_text) return std::nullopt;
       const std::string filter = kernel_operand->name + " " + op_text + " " + *operand_text;
       return Rendered{filter, filter, false};

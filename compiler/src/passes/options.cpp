@@ -169,15 +169,15 @@ void apply(Context& context, const Setting& setting) {
       if (setting.value.find('/') == std::string::npos) {
         const auto level = stability::parse_level(setting.value);
         if (!level) return bad_value("a stability level (Internal, Private, Obsolete, External, Unstable, Evolving, Stable, Standard) or a Name/Data/Class triple");
-        context.policy.threshold.name = *level;
-        context.policy.threshold.data = *level;
+        context.policy.bar.threshold.name = *level;
+        context.policy.bar.threshold.data = *level;
       } else {
         const auto parsed = stability::parse_attributes(setting.value);
         if (const auto* error = std::get_if<stability::ParseError>(&parsed)) {
           return bad_value("a Name/Data/Class triple (" + error->message + ")");
         }
         const auto& attributes = std::get<stability::Attributes>(parsed);
-        context.policy.threshold = {attributes.name, attributes.data, attributes.dependency_class};
+        context.policy.bar.threshold = {attributes.name, attributes.data, attributes.dependency_class};
       }
       context.policy.threshold_origin = setting.origin;
       return;
@@ -188,9 +188,9 @@ void apply(Context& context, const Setting& setting) {
         const std::size_t comma = rest.find(',');
         const std::string_view word = rest.substr(0, comma);
         if (word == "hot") {
-          context.policy.allow_hot = true;
+          context.policy.bar.allow_hot = true;
         } else if (word == "sensitive") {
-          context.policy.allow_sensitive = true;
+          context.policy.bar.allow_sensitive = true;
         } else if (word == "forbidden") {
           context.diagnostics.error("D_OPTION_VALUE", setting.span, "forbidden probes cannot be allowed",
                                     "a forbidden probe is never enabled, whatever the options; see its hazard with probity -lv PROBE");
@@ -218,9 +218,9 @@ void resolve_options(Context& context) {
   }
   // Recorded in the program, so that the consumer holds the host catalogue's
   // attributes and hazards to what the program was compiled to accept.
-  context.settings.amin = context.policy.threshold;
-  context.settings.allow_hot = context.policy.allow_hot;
-  context.settings.allow_sensitive = context.policy.allow_sensitive;
+  context.settings.amin = context.policy.bar.threshold;
+  context.settings.allow_hot = context.policy.bar.allow_hot;
+  context.settings.allow_sensitive = context.policy.bar.allow_sensitive;
 }
 
 }  // namespace probity::compiler::passes

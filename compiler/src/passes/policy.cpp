@@ -30,7 +30,8 @@ std::string components_text(const std::vector<Component>& components) {
 }
 
 void check_stability(Context& context) {
-  const Threshold& threshold = context.policy.threshold;
+  const catalogue::Admission admission = context.admission();
+  const Threshold& threshold = admission.bar().threshold;
   std::set<std::string> reported;
   for (const ClauseInfo& info : context.clauses) {
     // Failing uses grouped by where they are used: one glob matching many
@@ -38,7 +39,7 @@ void check_stability(Context& context) {
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<const StabilityUse*>> by_place;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> order;
     for (const StabilityUse& use : info.uses) {
-      if (stability::satisfies(use.attributes, threshold) || reported.contains(use.element)) continue;
+      if (admission.bar().accepts(use.attributes) || reported.contains(use.element)) continue;
       reported.insert(use.element);
       const auto place = std::make_pair(use.span.begin.line, use.span.begin.column);
       if (!by_place.contains(place)) order.push_back(place);
@@ -80,16 +81,14 @@ void check_stability(Context& context) {
 }
 
 void check_hazards(Context& context) {
+  const catalogue::Admission admission = context.admission();
   for (const ClauseInfo& info : context.clauses) {
     for (std::size_t e = 0; e < info.events.size(); ++e) {
       const catalogue::Event& event = *info.events[e];
-      const catalogue::Hazard hazard = event.hazard.level;
-      const bool hot = hazard == catalogue::Hazard::Hot && !context.policy.allow_hot;
-      const bool sensitive = hazard == catalogue::Hazard::Sensitive && !context.policy.allow_sensitive;
-      if (!hot && !sensitive) continue;
-      const std::string kind = hot ? "hot" : "sensitive";
+      if (!admission.event(event).hazard_not_allowed) continue;
+      const std::string kind(catalogue::to_string(event.hazard.level));
       auto& diagnostic = context.diagnostics.error(
-          hot ? "D_HAZARD_HOT" : "D_HAZARD_SENSITIVE", info.event_spans[e],
+          event.hazard.level == catalogue::Hazard::Hot ? "D_HAZARD_HOT" : "D_HAZARD_SENSITIVE", info.event_spans[e],
           "probe " + event.provider + ":" + event.name + " is " + kind + ": " + event.hazard.reason,
           "to enable it anyway: -x allow=" + kind + " (or #pragma D option allow=" + kind + ")");
       if (!event.hazard.reference.empty()) diagnostic.notes.push_back("see " + event.hazard.reference);
@@ -97,25 +96,18 @@ void check_hazards(Context& context) {
   }
 }
 
-const catalogue::Field* find_field(const Context& context, const catalogue::Event& event, const std::string& name) {
-  if (const auto* field = event.find_field(name)) return field;
-  for (const auto& common : context.catalogue.common_fields) {
-    if (common.layout.name == name) return &common;
-  }
-  return nullptr;
-}
-
 // The site policy's field rules and minimum stability; its probe rules were
 // applied by probe expansion, which makes forbidden probes unreachable.
 void check_site_policy(Context& context) {
-  const catalogue::SitePolicy* site = context.compile_options.site_policy;
-  if (site == nullptr) return;
+  const catalogue::Admission admission = context.admission();
+  if (admission.site() == nullptr) return;
   std::set<std::string> reported;
   for (std::size_t index = 0; index < context.clauses.size(); ++index) {
     const ClauseInfo& info = context.clauses[index];
     for (const StabilityUse& use : info.uses) {
       if (use.probe_description || use.element.starts_with("field ")) continue;
-      if (auto rule = site->below_minimum(use.attributes); rule && reported.insert(use.element).second) {
+      auto rule = admission.language(use.attributes).site_rule;
+      if (rule && reported.insert(use.element).second) {
         context.diagnostics.error("D_SITE_POLICY", use.span,
                                   use.element + " is " + to_string(use.attributes) + ", below the minimum of " +
                                       rule->describe(),
@@ -125,11 +117,10 @@ void check_site_policy(Context& context) {
     for (const std::string& slot : info.field_slots) {
       for (std::size_t e = 0; e < info.events.size(); ++e) {
         const catalogue::Event& event = *info.events[e];
-        const catalogue::Field* field = find_field(context, event, slot);
-        if (field == nullptr) continue;
-        const std::string element = event.provider + ":" + event.name + "." + field->layout.name;
-        auto rule = site->forbids_field(event, *field);
-        if (!rule || !reported.insert(element).second) continue;
+        const catalogue::FieldVerdict verdict = admission.field(event, slot);
+        if (!verdict.site_rule) continue;
+        const std::string element = event.provider + ":" + event.name + "." + verdict.field->layout.name;
+        if (!reported.insert(element).second) continue;
         // Point at the first use of the field in the clause.
         Span span = info.event_spans[e];
         for (const StabilityUse& use : info.uses) {
@@ -139,7 +130,7 @@ void check_site_policy(Context& context) {
           }
         }
         context.diagnostics.error("D_SITE_POLICY", span,
-                                  "field " + element + " is forbidden by " + rule->describe(),
+                                  "field " + element + " is forbidden by " + verdict.site_rule->describe(),
                                   "no option enables a field the site policy forbids; ask the site's administrators");
       }
     }

@@ -151,16 +151,6 @@ void report_site_forbidden(Context& context, const ast::ProbeDescription& descri
                             "no option enables a probe the site policy forbids; ask the site's administrators");
 }
 
-bool allowed(const Policy& policy, Hazard hazard) {
-  switch (hazard) {
-    case Hazard::None: return true;
-    case Hazard::Hot: return policy.allow_hot;
-    case Hazard::Sensitive: return policy.allow_sensitive;
-    case Hazard::Forbidden: return false;
-  }
-  return false;
-}
-
 std::string list(const std::vector<const Event*>& events, std::size_t limit = 8) {
   std::string text;
   for (std::size_t i = 0; i < events.size() && i < limit; ++i) text += (i == 0 ? "" : ", ") + full_name(*events[i]);
@@ -202,31 +192,31 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
   std::vector<const Event*> skipped_unstable;
   std::vector<const Event*> skipped_by_site;
   std::optional<catalogue::PolicyRule> first_site_rule;
-  const catalogue::SitePolicy* site = context.compile_options.site_policy;
+  const catalogue::Admission admission = context.admission();
   stability::Attributes lowest_skipped = stability::Attributes::maximum();
   std::size_t kept = 0;
+  // A forbidden probe, by the catalogue or the site, is never kept. A glob
+  // leaves out what the program's own bar refuses; a probe named exactly is
+  // kept for the policy pass to report with the option that would accept it.
   for (const Event* event : matched) {
-    const Hazard hazard = event->hazard.level;
-    if (hazard == Hazard::Forbidden) {
+    catalogue::EventVerdict verdict = admission.event(*event);
+    if (verdict.forbidden) {
       if (named) report_forbidden(context, description, *event);
       continue;
     }
-    if (site != nullptr) {
-      if (auto rule = site->forbids_event(*event, probe_attributes(context.catalogue, *event))) {
-        if (named) report_site_forbidden(context, description, *event, *rule);
-        skipped_by_site.push_back(event);
-        if (!first_site_rule) first_site_rule = std::move(rule);
-        continue;
-      }
-    }
-    if (!named && !allowed(context.policy, hazard)) {
-      (hazard == Hazard::Hot ? skipped_hot : skipped_sensitive).push_back(event);
+    if (verdict.site_rule) {
+      if (named) report_site_forbidden(context, description, *event, *verdict.site_rule);
+      skipped_by_site.push_back(event);
+      if (!first_site_rule) first_site_rule = std::move(verdict.site_rule);
       continue;
     }
-    const stability::Attributes attributes = probe_attributes(context.catalogue, *event);
-    if (!named && !stability::satisfies(attributes, context.policy.threshold)) {
+    if (!named && verdict.hazard_not_allowed) {
+      (event->hazard.level == Hazard::Hot ? skipped_hot : skipped_sensitive).push_back(event);
+      continue;
+    }
+    if (!named && verdict.below_bar) {
       skipped_unstable.push_back(event);
-      lowest_skipped = stability::minimum(lowest_skipped, attributes);
+      lowest_skipped = stability::minimum(lowest_skipped, verdict.attributes);
       continue;
     }
     ++kept;
@@ -272,15 +262,15 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
                                   "' says why each one is forbidden");
     return;
   }
-  const std::string amin = accepting_amin(lowest_skipped, context.policy.threshold);
+  const std::string amin = accepting_amin(lowest_skipped, context.policy.bar.threshold);
   if (kept == 0 && skipped_hot.empty() && skipped_sensitive.empty() && !skipped_unstable.empty()) {
     auto& diagnostic = context.diagnostics.error(
         "D_STABILITY", description.span,
-        description.text + " matches only probes below the threshold " + threshold_text(context.policy.threshold) +
+        description.text + " matches only probes below the threshold " + threshold_text(context.policy.bar.threshold) +
             ": " + list(skipped_unstable),
         "to accept them, lower the threshold: -x amin=" + amin + " (or #pragma D option amin=" + amin + ")");
     diagnostic.notes.push_back(full_name(*skipped_unstable.front()) + " is " +
-                               to_string(probe_attributes(context.catalogue, *skipped_unstable.front())) +
+                               to_string(catalogue::probe_attributes(context.catalogue, *skipped_unstable.front())) +
                                (skipped_unstable.front()->rationale.empty() ? "" : ": " + skipped_unstable.front()->rationale));
     return;
   }
@@ -301,7 +291,7 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
         "D_STABILITY", description.span,
         description.text + " leaves out " + std::to_string(skipped_unstable.size()) + " probe" +
             (skipped_unstable.size() == 1 ? "" : "s") + " below the threshold " +
-            threshold_text(context.policy.threshold) + ": " + list(skipped_unstable),
+            threshold_text(context.policy.bar.threshold) + ": " + list(skipped_unstable),
         "add -x amin=" + amin + " to trace them too");
   }
 }

@@ -7,19 +7,8 @@
 #include "passes/passes.hpp"
 
 namespace probity::compiler::passes {
-namespace {
 
 using stability::Attributes;
-
-const catalogue::Field* find_field(const Context& context, const catalogue::Event& event, const std::string& name) {
-  if (const auto* field = event.find_field(name)) return field;
-  for (const auto& common : context.catalogue.common_fields) {
-    if (common.layout.name == name) return &common;
-  }
-  return nullptr;
-}
-
-}  // namespace
 
 std::string threshold_text(const stability::Threshold& threshold) {
   return std::string(to_string(threshold.name)) + "/" + std::string(to_string(threshold.data)) + "/" +
@@ -37,14 +26,6 @@ std::string accepting_amin(const Attributes& attributes, const stability::Thresh
   return std::string(to_string(name));
 }
 
-Attributes probe_attributes(const catalogue::Catalogue& catalogue, const catalogue::Event& event) {
-  Attributes attributes = event.stability.value;
-  if (const auto* provider = catalogue.find_provider(event.provider)) {
-    attributes.name = std::min(attributes.name, provider->provider_stability);
-  }
-  return attributes;
-}
-
 void collect_stability(Context& context) {
   for (std::size_t index = 0; index < context.clauses.size(); ++index) {
     ClauseInfo& info = context.clauses[index];
@@ -54,7 +35,7 @@ void collect_stability(Context& context) {
     }
     for (std::size_t e = 0; e < info.events.size(); ++e) {
       const catalogue::Event& event = *info.events[e];
-      uses.push_back({"probe " + event.provider + ":" + event.name, probe_attributes(context.catalogue, event),
+      uses.push_back({"probe " + event.provider + ":" + event.name, catalogue::probe_attributes(context.catalogue, event),
                       event.rationale, info.event_spans[e], true});
     }
     // Fields, at their first use in the clause.
@@ -65,7 +46,7 @@ void collect_stability(Context& context) {
       if (seen[slot]) return;
       seen[slot] = true;
       for (const catalogue::Event* event : info.events) {
-        const catalogue::Field* field = find_field(context, *event, info.field_slots[slot]);
+        const catalogue::Field* field = catalogue::find_event_or_common_field(context.catalogue, *event, info.field_slots[slot]);
         if (field == nullptr) continue;
         uses.push_back({"field " + event->provider + ":" + event->name + "." + field->layout.name,
                         field->stability.value, field->rationale, expr.span, false});

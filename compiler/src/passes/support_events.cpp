@@ -79,41 +79,20 @@ bool reads_task_identity(const Clause& clause) {
   return false;
 }
 
-bool hazard_allowed(const Policy& policy, catalogue::Hazard hazard) {
-  switch (hazard) {
-    case catalogue::Hazard::None: return true;
-    case catalogue::Hazard::Hot: return policy.allow_hot;
-    case catalogue::Hazard::Sensitive: return policy.allow_sensitive;
-    case catalogue::Hazard::Forbidden: return false;
-  }
-  return false;
-}
-
-bool field_accepted(const Context& context, const catalogue::Event& event, const catalogue::Field& field) {
-  const catalogue::SitePolicy* site = context.compile_options.site_policy;
-  return stability::satisfies(field.stability.value, context.policy.threshold) &&
-         (site == nullptr || !site->forbids_field(event, field));
-}
-
 // The event as the policy would take it if the program named it and read
 // the fields the consumer reads; nullptr when anything refuses it.
 const catalogue::Event* accepted(const Context& context, const SupportEvent& wanted) {
-  const catalogue::Event* event = context.catalogue.find_event(wanted.provider, wanted.name);
-  if (event == nullptr || !hazard_allowed(context.policy, event->hazard.level)) return nullptr;
-  const stability::Attributes attributes = probe_attributes(context.catalogue, *event);
-  if (!stability::satisfies(attributes, context.policy.threshold)) return nullptr;
-  const catalogue::SitePolicy* site = context.compile_options.site_policy;
-  if (site != nullptr && site->forbids_event(*event, attributes)) return nullptr;
+  const catalogue::Admission admission = context.admission();
+  const catalogue::EventVerdict verdict = admission.event(wanted.provider, wanted.name);
+  if (!verdict.admitted()) return nullptr;
   for (const std::string_view name : wanted.fields) {
-    if (name.empty()) continue;
-    const catalogue::Field* field = event->find_field(name);
-    if (field == nullptr || !field_accepted(context, *event, *field)) return nullptr;
+    if (!name.empty() && !admission.field(*verdict.event, name).admitted()) return nullptr;
   }
   if (!wanted.optional_field.empty()) {
-    const catalogue::Field* field = event->find_field(wanted.optional_field);
-    if (field != nullptr && !field_accepted(context, *event, *field)) return nullptr;
+    const catalogue::FieldVerdict field = admission.field(*verdict.event, wanted.optional_field);
+    if (field.catalogued() && !field.admitted()) return nullptr;
   }
-  return event;
+  return verdict.event;
 }
 
 EventUse event_use(const catalogue::Event& event) {

@@ -6,8 +6,11 @@
 // to the program's amin) and to the site policy; nothing the object says
 // about stability, hazards or what it was checked against is believed.
 //
-// The consumer admits a program before enabling anything, and probity compat
-// judges an object with the same function, so the two cannot disagree.
+// The rule itself is catalogue::Admission, which the compiler's passes also
+// ask; this applies it to everything a compiled program names and words the
+// refusals. The consumer admits a program before enabling anything, and
+// probity compat judges an object with the same function, so the two cannot
+// disagree.
 #pragma once
 
 #include <string>

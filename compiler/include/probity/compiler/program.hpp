@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "probity/catalogue/admission.hpp"
 #include "probity/catalogue/model.hpp"
 #include "probity/compiler/types.hpp"
 #include "probity/stability.hpp"
@@ -251,6 +252,8 @@ struct Settings {
   bool aggsortkey = false;                              // aggregations printed sorted by key
   bool aggsortrev = false;                              // ... in reverse order
 
+  catalogue::AdmissionBar admission_bar() const { return {amin, allow_hot, allow_sensitive}; }
+
   friend bool operator==(const Settings&, const Settings&) = default;
 };
 
@@ -293,17 +296,5 @@ struct Program {
 
   friend bool operator==(const Program&, const Program&) = default;
 };
-
-// Whether the program was compiled allowing events with `hazard` (-x
-// allow=hot, allow=sensitive); never for forbidden ones.
-inline bool allows_hazard(const Program& program, Hazard hazard) {
-  switch (hazard) {
-    case Hazard::None: return true;
-    case Hazard::Hot: return program.settings.allow_hot;
-    case Hazard::Sensitive: return program.settings.allow_sensitive;
-    case Hazard::Forbidden: return false;
-  }
-  return false;
-}
 
 }  // namespace probity::compiler
