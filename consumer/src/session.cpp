@@ -135,24 +135,37 @@ std::string kernel_filter_message(const fs::path& filter_file) {
   }
 }
 
-fs::path create_instance(const fs::path& tracing, detail::InstanceOwner& owner, std::string& name) {
+// Creates the instance and opens its tracing_on, which is held for the
+// session's life: while it is open the kernel refuses to remove the instance,
+// which is how another run's startup cleanup tells a live owner from a dead
+// one even across pid namespaces. Until it is open, a cleanup in a namespace
+// where this process's pid means nothing may remove the new instance; the
+// name is then simply taken again.
+fs::path create_instance(const fs::path& tracing, detail::InstanceOwner& owner, std::string& name, int& hold) {
   static std::atomic<unsigned> next_sequence{0};
+  constexpr int attempts_after_removal = 8;
   const fs::path instances = tracing / "instances";
-  for (;;) {
+  for (int removed = 0;;) {
     owner.sequence = next_sequence++;
     name = detail::format_instance_name(owner);
     const fs::path dir = instances / name;
-    if (::mkdir(dir.c_str(), 0750) == 0) return dir;
-    if (errno == EEXIST) continue;
-    const int error = errno;
-    if (error == ENOENT) {
-      throw TracefsOperationError("create a tracing instance (does this kernel have tracefs instances?)",
-                                  dir, error);
+    if (::mkdir(dir.c_str(), 0750) != 0) {
+      if (errno == EEXIST) continue;
+      const int error = errno;
+      if (error == ENOENT) {
+        throw TracefsOperationError("create a tracing instance (does this kernel have tracefs instances?)",
+                                    dir, error);
+      }
+      throw TracefsOperationError("create a tracing instance", dir, error);
     }
-    throw TracefsOperationError("create a tracing instance", dir, error);
+    hold = ::open((dir / "tracing_on").c_str(), O_RDONLY | O_CLOEXEC);
+    if (hold >= 0) return dir;
+    const int error = errno;
+    if (error == ENOENT && ++removed < attempts_after_removal) continue;
+    ::rmdir(dir.c_str());
+    throw TracefsOperationError("hold the tracing instance open", dir / "tracing_on", error);
   }
 }
-
 
 // The clock the instance uses: the first of these the kernel accepts, else
 // whatever it already has ("[local] global ..." marks the current one).
@@ -298,14 +311,12 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
   state.written.resize(state.events.size());
 
   detail::InstanceOwner owner{state.owner, own_start_time(), 0};
-  state.dir = create_instance(state.tracing, owner, state.name);
+  state.dir = create_instance(state.tracing, owner, state.name, state.hold);
   state.open = true;
   register_session(state_.get());
 
   try {
     const fs::path& dir = state.dir;
-    state.hold = ::open((dir / "tracing_on").c_str(), O_RDONLY | O_CLOEXEC);
-    if (state.hold < 0) throw TracefsOperationError("hold the tracing instance open", dir / "tracing_on", errno);
     detail::write_tracefs_file(dir / "tracing_on", "0", "turn tracing off");
     apply_optional_settings(state, options);
     for (std::size_t i = 0; i < state.events.size(); ++i) {
