@@ -9,6 +9,7 @@
 
 #include "cli_error.hpp"
 #include "index_location.hpp"
+#include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/diff.hpp"
 #include "probity/catalogue/lint.hpp"
@@ -82,7 +83,7 @@ int build(const std::vector<std::string>& arguments, std::ostream& out, std::ost
     const catalogue::CatalogueSources sources = catalogue::load_sources(source);
     const std::vector<catalogue::Catalogue> catalogues = catalogue::build_all_catalogues(sources);
     const std::string hash = catalogue::hash_sources(source);
-    catalogue::write_index(catalogues, catalogue::catalogue_docs(sources), hash, *parsed.output);
+    io::as_invoking_user([&] { catalogue::write_index(catalogues, catalogue::catalogue_docs(sources), hash, *parsed.output); });
     std::size_t events = 0;
     std::string releases;
     for (const catalogue::Catalogue& each : catalogues) {
@@ -144,7 +145,7 @@ int harvest(const std::vector<std::string>& arguments, std::ostream& out, std::o
   }
   if (!directory.empty()) {
     std::error_code error;
-    fs::create_directories(directory, error);
+    io::as_invoking_user([&] { fs::create_directories(directory, error); });
     if (!fs::is_directory(directory)) {
       throw CliError("cannot write the snapshot: " + directory.string() + " is not a directory" +
                      (error ? " (" + error.message() + ")" : std::string()));
@@ -162,13 +163,19 @@ int harvest(const std::vector<std::string>& arguments, std::ostream& out, std::o
   }
   if (!directory.empty()) {
     const fs::path file = directory / (snapshot.release + ".yaml");
-    catalogue::write_snapshot(snapshot, file);
+    io::as_invoking_user([&] { catalogue::write_snapshot(snapshot, file); });
     out << "probity: wrote " << file.string() << ": " << what;
     out << (parsed.add ? "\n" : "; rebuild the index to use it (the build does, or: probity catalogue build)\n");
   }
   if (parsed.add) {
     const fs::path index_file = locate_index(parsed.index);
-    catalogue::add_release_to_index(index_file, snapshot);
+    // A named index is written with its namer's rights; the installed one
+    // only by whoever may write it.
+    if (parsed.index) {
+      io::as_invoking_user([&] { catalogue::add_release_to_index(index_file, snapshot); });
+    } else {
+      catalogue::add_release_to_index(index_file, snapshot);
+    }
     out << "probity: added " << what << " to the catalogue index " << index_file.string()
         << "; --kernel " << snapshot.release << " and compat now know it\n";
   }

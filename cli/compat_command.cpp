@@ -12,6 +12,7 @@
 #include "cli_error.hpp"
 #include "script_source.hpp"
 #include "index_location.hpp"
+#include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/site.hpp"
@@ -294,7 +295,7 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
   std::optional<compiler::SourceFile> source;
   if (options.script_file) require_script_file(*options.script_file);
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
-    const compiler::Program program = compiler::read_object(*options.script_file);
+    const compiler::Program program = io::as_invoking_user([&] { return compiler::read_object(*options.script_file); });
     name = *options.script_file;
     for (const catalogue::ReleaseChoice& choice : choices) {
       const catalogue::Catalogue catalogue = load(choice);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/compiler/admission.hpp"
 #include "probity/compiler/compile.hpp"
@@ -58,7 +59,7 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
   if (options.script_file) require_script_file(*options.script_file);
   if (options.script_file && compiler::looks_like_object(*options.script_file)) {
     require_signature(site, *options.script_file);
-    compiler::Program program = compiler::read_object(*options.script_file);
+    compiler::Program program = io::as_invoking_user([&] { return compiler::read_object(*options.script_file); });
     if (options.compile_only && !options.verbose) return 0;
     const catalogue::HostCatalogue host = running_host();
     // What -v reports (and the run is held to) is the host catalogue's word
@@ -109,7 +110,7 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
     out << compiler::stability_report(program, options.compile_only) << "\n" << compiler::filter_report(program);
   }
   if (options.compile_only) {
-    if (options.output) compiler::write_object(program, *options.output);
+    if (options.output) io::as_invoking_user([&] { compiler::write_object(program, *options.output); });
     return 0;
   }
   const bool compiled_for_this_kernel = host.running && host.origin != catalogue::LayoutOrigin::Substitute;

@@ -19,6 +19,7 @@
 #include "man_command.hpp"
 #include "manual_command.hpp"
 #include "sign_command.hpp"
+#include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/harvest.hpp"
@@ -322,6 +323,16 @@ std::string one_line(std::string message) {
   return message;
 }
 
+// A file refused to a sudo user would be a puzzle: root may open anything.
+void explain_refusal(std::string_view message) {
+  if (message.find("Permission denied") == std::string_view::npos) return;
+  if (const auto user = io::invoking_user()) {
+    std::cerr << "probity: files named on the command line are opened with the rights of the user who ran probity "
+                 "through sudo (uid "
+              << user->uid << "), not root's\n";
+  }
+}
+
 }  // namespace
 }  // namespace probity::cli
 
@@ -339,6 +350,7 @@ int main(int argc, char** argv) {
     return error.exit_status();
   } catch (const cli::CliError& error) {
     std::cerr << "probity: " << error.what() << "\n";
+    cli::explain_refusal(error.what());
     return error.exit_status();
   } catch (const catalogue::HostError& error) {
     std::cerr << "probity: " << error.what() << "\n";
@@ -349,10 +361,15 @@ int main(int argc, char** argv) {
     std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
   } catch (const compiler::ObjectError& error) {
     std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+    cli::explain_refusal(error.what());
   } catch (const catalogue::CatalogueError& error) {
-    for (const catalogue::Diagnostic& diagnostic : error.diagnostics()) std::cerr << diagnostic.to_string() << "\n";
+    for (const catalogue::Diagnostic& diagnostic : error.diagnostics()) {
+      std::cerr << diagnostic.to_string() << "\n";
+      cli::explain_refusal(diagnostic.to_string());
+    }
   } catch (const std::exception& error) {
     std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+    cli::explain_refusal(error.what());
   } catch (...) {
     std::cerr << "probity: unexpected error\n";
   }

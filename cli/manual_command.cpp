@@ -10,6 +10,7 @@
 
 #include "cli_error.hpp"
 #include "index_location.hpp"
+#include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/manual/manual.hpp"
 
@@ -112,6 +113,7 @@ int run_manual(const std::vector<std::string>& arguments, std::ostream& out) {
     std::erase_if(built.pages, [](const manual::Page& page) { return !manual::is_reference_page(page); });
   }
   const fs::path dir = *output;
+  const io::AsInvokingUser as_user;  // the directory is the user's to name, and written with their rights
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) throw CliError("cannot create " + dir.string() + ": " + error.message());

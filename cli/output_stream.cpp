@@ -10,6 +10,7 @@
 
 #include "cli_error.hpp"
 #include "probity/io/files.hpp"
+#include "probity/io/invoking_user.hpp"
 
 namespace probity::cli {
 
@@ -75,7 +76,8 @@ std::unique_ptr<OutputStream> OutputStream::standard_output() {
 
 std::unique_ptr<OutputStream> OutputStream::file(const std::filesystem::path& path) {
   try {
-    return std::unique_ptr<OutputStream>(new OutputStream(io::open_regular_file_for_writing(path), true, path.string()));
+    const int fd = io::as_invoking_user([&] { return io::open_regular_file_for_writing(path); });
+    return std::unique_ptr<OutputStream>(new OutputStream(fd, true, path.string()));
   } catch (const io::FileError& error) {
     const std::string message = error.what();
     const bool special = message.ends_with("not a regular file");

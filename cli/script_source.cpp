@@ -2,11 +2,13 @@
 
 #include "cli_error.hpp"
 #include "probity/io/files.hpp"
+#include "probity/io/invoking_user.hpp"
 
 namespace probity::cli {
 
 void require_script_file(const std::string& file) {
   try {
+    const io::AsInvokingUser as_user;
     io::require_regular_file(file, "script");
   } catch (const io::FileError& error) {
     throw CliError(error.what());
@@ -15,6 +17,7 @@ void require_script_file(const std::string& file) {
 
 compiler::SourceFile read_script(const std::string& file) {
   try {
+    const io::AsInvokingUser as_user;
     return {file, io::read_regular_file(file, max_script_bytes, "script")};
   } catch (const io::FileError& error) {
     throw CliError(error.what());

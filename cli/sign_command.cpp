@@ -4,10 +4,12 @@
 
 #include "cli_error.hpp"
 #include "probity/catalogue/signature.hpp"
+#include "probity/io/invoking_user.hpp"
 
 namespace probity::cli {
 
 int run_sign(const std::vector<std::string>& arguments, std::ostream& out) {
+  const io::AsInvokingUser as_user;  // keys and files are the user's, read and written with their rights
   try {
     if (arguments.front() == "keygen") {
       if (arguments.size() != 3) throw UsageError("usage: probity keygen PRIVATE.pem PUBLIC.pem");

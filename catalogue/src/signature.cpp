@@ -16,6 +16,7 @@
 
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/site_policy.hpp"
+#include "probity/io/files.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -65,9 +66,11 @@ std::vector<unsigned char> read_bytes(const fs::path& file) {
 }
 
 void write_bytes(const fs::path& file, const unsigned char* data, std::size_t size) {
-  std::ofstream stream(file, std::ios::binary | std::ios::trunc);
-  stream.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  if (!stream) throw SignatureError(file.string() + ": cannot write it");
+  try {
+    io::write_file_atomically(file, {reinterpret_cast<const char*>(data), size});
+  } catch (const io::FileError& error) {
+    throw SignatureError(error.what());
+  }
 }
 
 Pkey read_private_key(const fs::path& file) {

@@ -6,6 +6,7 @@
 
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/signature.hpp"
+#include "probity/io/invoking_user.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -36,7 +37,10 @@ Site load_site(const SiteOptions& options) {
   const auto add = [&](const fs::path& file, bool installed) {
     const bool known = std::any_of(site.overlays.begin(), site.overlays.end(),
                                    [&](const OverlayCandidate& candidate) { return candidate.file == file; });
-    if (!known) site.overlays.push_back({file, read_overlay_releases(file), installed});
+    if (known) return;
+    // A file the command line or environment named is read with its namer's rights.
+    auto releases = installed ? read_overlay_releases(file) : io::as_invoking_user([&] { return read_overlay_releases(file); });
+    site.overlays.push_back({file, std::move(releases), installed});
   };
   const auto installed_files = vendor_overlay_files(options.vendors_root, host_os);
   for (const std::string& file : options.overlay_files) {
@@ -78,7 +82,8 @@ std::vector<Overlay> load_overlays(const Site& site, const std::vector<std::stri
                                     [&](const std::string& release) { return candidate.chosen_for(release); });
     if (!chosen) continue;
     require_signature(site, candidate.file);
-    overlays.push_back(load_overlay(candidate.file));
+    overlays.push_back(candidate.installed ? load_overlay(candidate.file)
+                                           : io::as_invoking_user([&] { return load_overlay(candidate.file); }));
     // Stability is the site's to bound only through its minimum_stability;
     // hazards no overlay can lower anyway.
     overlays.back().restrict_only = !candidate.installed && site.policy && site.policy->minimum;

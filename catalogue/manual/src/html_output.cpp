@@ -15,6 +15,7 @@
 #include "html_assets.hpp"
 #include "html_render.hpp"
 #include "probity/manual/manual.hpp"
+#include "probity/io/files.hpp"
 
 namespace probity::manual {
 
@@ -31,10 +32,7 @@ constexpr std::string_view reserved_files[] = {"search.html", "search.js", "sear
 
 void write_file(const fs::path& file, std::string_view text) {
   fs::create_directories(file.parent_path());
-  std::ofstream output(file, std::ios::binary | std::ios::trunc);
-  output.write(text.data(), static_cast<std::streamsize>(text.size()));
-  output.close();
-  if (!output) throw std::runtime_error("cannot write " + file.string());
+  io::write_file_atomically(file, text);
 }
 
 std::string last_component(std::string_view path) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "probity/manual/manual.hpp"
+#include "probity/io/files.hpp"
 
 namespace probity::manual {
 namespace {
@@ -249,10 +250,7 @@ void write_man(const Manual& manual, const fs::path& dir) {
     std::error_code error;
     fs::create_directories(file.parent_path(), error);
     if (error) throw std::runtime_error("cannot create " + file.parent_path().string() + ": " + error.message());
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << man_page(page);
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + file.string());
+    io::write_file_atomically(file, man_page(page));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "probity/manual/manual.hpp"
+#include "probity/io/files.hpp"
 
 namespace probity::manual {
 
@@ -14,11 +15,7 @@ void write_markdown(const Manual& manual, const fs::path& dir) {
     std::error_code error;
     fs::create_directories(file.parent_path(), error);
     if (error) throw std::runtime_error("cannot create " + file.parent_path().string() + ": " + error.message());
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << page.markdown;
-    if (!page.markdown.ends_with('\n')) out << '\n';
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + file.string());
+    io::write_file_atomically(file, page.markdown.ends_with('\n') ? page.markdown : page.markdown + '\n');
   }
 }
 
