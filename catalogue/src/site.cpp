@@ -32,7 +32,7 @@ Site load_site(const SiteOptions& options) {
   site.policy = load_site_policy_in_force();
   const OsRelease host_os = read_os_release(installed_os_release);
   std::vector<OsRelease> vendors{host_os};
-  if (const std::optional<fs::path> file = added_os_release()) vendors.push_back(read_os_release(*file));
+  if (const std::optional<fs::path> file = added_os_release()) vendors.push_back(io::as_invoking_user([&] { return read_os_release(*file); }));
 
   const auto add = [&](const fs::path& file, bool installed) {
     const bool known = std::any_of(site.overlays.begin(), site.overlays.end(),

@@ -15,6 +15,7 @@
 
 #include "probity/catalogue/probe_pattern.hpp"
 #include "yaml_reader.hpp"
+#include "probity/io/invoking_user.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -267,7 +268,8 @@ std::optional<SitePolicy> load_site_policy_in_force() {
   if (installed_policy_exists()) installed = load_site_policy(default_policy_file);
   const char* from_environment = std::getenv("PROBITY_POLICY");
   if (from_environment == nullptr || *from_environment == '\0') return installed;
-  SitePolicy added = load_site_policy(from_environment);
+  // Named by the environment: read with its namer's rights.
+  SitePolicy added = io::as_invoking_user([&] { return load_site_policy(from_environment); });
   if (!installed) return added;
   return combine(std::move(*installed), added);
 }

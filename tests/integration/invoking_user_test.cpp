@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/probity_process.hpp"
@@ -78,6 +79,21 @@ TEST_F(InvokingUser, AScriptTheUserCannotReadIsNotReadForThem) {
   // Root itself reads it (and quotes it in the syntax error).
   const Outcome read = as_root({"-e", "-s", secret.string()});
   EXPECT_NE(read.err.find("the-secret"), std::string::npos) << read.err;
+}
+
+TEST_F(InvokingUser, FilesTheEnvironmentNamesAreReadWithTheUsersRightsToo) {
+  const fs::path secret = root_only_ / "shadow";
+  write_file(secret, "root:the-secret-hash:19000:0:99999:7:::\n", 0640);
+  for (const char* variable : {"PROBITY_POLICY", "PROBITY_OS_RELEASE"}) {
+    const Outcome refused = probity::test_support::run_process(
+        PROBITY_BINARY, {"-l", "sched:sched_switch"}, std::nullopt, [&] {
+          return ::setenv("SUDO_UID", "65534", 1) == 0 && ::setenv(variable, secret.c_str(), 1) == 0;
+        });
+    if (std::string_view(variable) == "PROBITY_POLICY") {
+      EXPECT_NE(refused.status, 0);
+    }
+    EXPECT_EQ(refused.err.find("the-secret"), std::string::npos) << variable << ": " << refused.err;
+  }
 }
 
 TEST_F(InvokingUser, AnObjectIsNotWrittenOverAFileTheUserCannotWrite) {
