@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include <utility>
 
 #include "probity/consumer/stop_signals.hpp"
+#include "probity/io/invoking_user.hpp"
 
 namespace probity::consumer {
 namespace {
@@ -116,6 +118,9 @@ TracedCommand::TracedCommand(const std::string& command) : command_(command) {
   std::vector<char*> argv;
   for (std::string& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);
+  // Run through sudo, probity is root for tracefs' sake; the command is the
+  // user's, or sudo probity -c sh would be a root shell.
+  const std::optional<io::InvokingUser> user = io::invoking_user();
 
   int go[2];
   int exec_error[2];
@@ -139,8 +144,10 @@ TracedCommand::TracedCommand(const std::string& command) : command_(command) {
     ::close(exec_error[0]);
     char byte = 0;
     if (::read(go[0], &byte, 1) != 1) ::_exit(127);  // the run ended before tracing started
+    const bool as_user = !user || (::setgroups(user->groups.size(), user->groups.data()) == 0 &&
+                                   ::setgid(user->gid) == 0 && ::setuid(user->uid) == 0);
     // execvp, not execv: a script without #! still runs under /bin/sh.
-    ::execvp(executable.c_str(), argv.data());
+    if (as_user) ::execvp(executable.c_str(), argv.data());
     const int error = errno;
     [[maybe_unused]] const ssize_t written = ::write(exec_error[1], &error, sizeof error);
     ::_exit(127);

@@ -136,4 +136,14 @@ TEST_F(InvokingUser, TraceOutputGoesOnlyWhereTheUserMayWrite) {
   EXPECT_EQ(contents(output), "traced\n");
 }
 
+TEST_F(InvokingUser, TheTracedCommandRunsAsTheUser) {
+  REQUIRE_TRACEFS();
+  const Outcome as_user = as_sudo({"-q", "-c", "id -u", "-n", "END { }"});
+  ASSERT_EQ(as_user.status, 0) << as_user.err;
+  EXPECT_EQ(as_user.out, "65534\n");
+  const Outcome as_itself = as_root({"-q", "-c", "id -u", "-n", "END { }"});
+  ASSERT_EQ(as_itself.status, 0) << as_itself.err;
+  EXPECT_EQ(as_itself.out, "0\n");
+}
+
 }  // namespace
