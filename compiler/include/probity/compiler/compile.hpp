@@ -2,8 +2,9 @@
 // a verified Program (or diagnostics saying exactly why not) out.
 //
 // The pipeline, one pass a file under compiler/src/passes/:
-//   parse -> options -> probe_expansion -> name_resolution -> typing
+//   parse -> options -> probe_expansion -> field_resolution -> typing
 //         -> stability -> policy -> filter_pushdown -> lowering
+//         -> support_events
 #pragma once
 
 #include <optional>
