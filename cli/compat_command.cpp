@@ -20,6 +20,7 @@
 #include "probity/compiler/compat.hpp"
 #include "probity/compiler/object.hpp"
 #include "probity/consumer/verify.hpp"
+#include "probity/io/json.hpp"
 
 namespace probity::cli {
 namespace {
@@ -93,27 +94,6 @@ CompatOptions parse(const std::vector<std::string>& arguments) {
   return parsed;
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::size_t count_errors(const compiler::ReleaseVerdict& verdict) {
   std::size_t errors = verdict.problems.size();
   for (const auto& diagnostic : verdict.diagnostics) errors += diagnostic.severity == compiler::Severity::Error;
@@ -176,33 +156,33 @@ void print_text(const std::string& name, const std::vector<compiler::ReleaseVerd
 void print_json(const std::string& name, const std::vector<compiler::ReleaseVerdict>& verdicts,
                 const std::vector<ReleaseOverlays>& overlays, const catalogue::SitePolicy* policy,
                 std::ostream& out) {
-  out << "{\"program\":" << json_string(name) << ",\"releases\":[";
+  out << "{\"program\":" << io::json_string(name) << ",\"releases\":[";
   for (std::size_t r = 0; r < verdicts.size(); ++r) {
     const auto& verdict = verdicts[r];
-    out << (r == 0 ? "" : ",") << "{\"release\":" << json_string(verdict.release)
+    out << (r == 0 ? "" : ",") << "{\"release\":" << io::json_string(verdict.release)
         << ",\"runs\":" << (verdict.runs ? "true" : "false") << ",\"overlays\":[";
     for (std::size_t i = 0; i < overlays[r].files.size(); ++i) {
-      out << (i == 0 ? "" : ",") << json_string(overlays[r].files[i]);
+      out << (i == 0 ? "" : ",") << io::json_string(overlays[r].files[i]);
     }
     out << "],\"overlay_notes\":[";
     for (std::size_t i = 0; i < overlays[r].notes.size(); ++i) {
-      out << (i == 0 ? "" : ",") << json_string(overlays[r].notes[i].to_string());
+      out << (i == 0 ? "" : ",") << io::json_string(overlays[r].notes[i].to_string());
     }
     out << "],\"problems\":[";
     for (std::size_t p = 0; p < verdict.problems.size(); ++p) {
-      out << (p == 0 ? "" : ",") << json_string(verdict.problems[p]);
+      out << (p == 0 ? "" : ",") << io::json_string(verdict.problems[p]);
     }
     out << "],\"diagnostics\":[";
     for (std::size_t d = 0; d < verdict.diagnostics.size(); ++d) {
       const auto& diagnostic = verdict.diagnostics[d];
-      out << (d == 0 ? "" : ",") << "{\"severity\":" << json_string(compiler::to_string(diagnostic.severity))
-          << ",\"tag\":" << json_string(diagnostic.tag) << ",\"line\":" << diagnostic.span.begin.line
-          << ",\"column\":" << diagnostic.span.begin.column << ",\"message\":" << json_string(diagnostic.message)
-          << ",\"hint\":" << json_string(diagnostic.hint) << "}";
+      out << (d == 0 ? "" : ",") << "{\"severity\":" << io::json_string(compiler::to_string(diagnostic.severity))
+          << ",\"tag\":" << io::json_string(diagnostic.tag) << ",\"line\":" << diagnostic.span.begin.line
+          << ",\"column\":" << diagnostic.span.begin.column << ",\"message\":" << io::json_string(diagnostic.message)
+          << ",\"hint\":" << io::json_string(diagnostic.hint) << "}";
     }
     out << "]}";
   }
-  out << "],\"site_policy\":" << (policy != nullptr ? json_string(policy->file.string()) : "null") << "}\n";
+  out << "],\"site_policy\":" << (policy != nullptr ? io::json_string(policy->file.string()) : "null") << "}\n";
 }
 
 }  // namespace

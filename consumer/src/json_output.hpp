@@ -15,11 +15,11 @@
 #include <string_view>
 
 #include "output_format.hpp"
+#include "probity/io/json.hpp"
 
 namespace probity::consumer {
 
-// `text` as a JSON string literal, quotes included.
-std::string json_string(std::string_view text);
+using io::json_string;
 
 class JsonOutput final : public OutputFormat {
  public:

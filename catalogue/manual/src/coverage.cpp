@@ -1,4 +1,5 @@
 #include "probity/manual/coverage.hpp"
+#include "probity/io/json.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,24 +13,6 @@ std::string ratio(std::size_t documented, std::size_t total) {
   std::string text = std::to_string(documented) + "/" + std::to_string(total);
   if (total == 0) return text;
   return text + " (" + std::to_string(documented * 100 / total) + "%)";
-}
-
-std::string json_string(std::string_view text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-      quoted += c;
-    } else if (byte < 0x20) {
-      std::array<char, 8> escaped{};
-      std::snprintf(escaped.data(), escaped.size(), "\\u%04x", static_cast<unsigned>(byte));
-      quoted += escaped.data();
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "\"";
 }
 
 std::string json_counts(const CoverageCounts& counts) {
@@ -115,10 +98,10 @@ std::string to_markdown(const Coverage& coverage) {
 }
 
 std::string to_json(const Coverage& coverage) {
-  std::string text = "{\"release\":" + json_string(coverage.release) + ",\"providers\":[";
+  std::string text = "{\"release\":" + io::json_string(coverage.release) + ",\"providers\":[";
   for (std::size_t i = 0; i < coverage.providers.size(); ++i) {
     const ProviderCoverage& provider = coverage.providers[i];
-    text += (i == 0 ? "{" : ",{") + std::string("\"provider\":") + json_string(provider.provider) +
+    text += (i == 0 ? "{" : ",{") + std::string("\"provider\":") + io::json_string(provider.provider) +
             ",\"documented\":" + (provider.documented ? "true" : "false") + "," + json_counts(provider.counts) + "}";
   }
   text += "],\"total\":{\"providers\":" + std::to_string(coverage.providers.size()) +
