@@ -32,6 +32,7 @@
 #include <system_error>
 #include <unordered_map>
 #include "probity/io/files.hpp"
+#include "probity/io/unique_fd.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -504,23 +505,8 @@ class Cursor {
   const std::vector<std::string_view>* strings_;
 };
 
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 std::string read_index_file(const std::filesystem::path& file) {
-  const FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  const io::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const int error = errno;
     if (error == ENOENT) {

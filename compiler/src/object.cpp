@@ -28,6 +28,7 @@
 
 #include "builtins.hpp"
 #include "probity/io/files.hpp"
+#include "probity/io/unique_fd.hpp"
 
 namespace probity::compiler {
 namespace {
@@ -700,26 +701,6 @@ class Validator {
 
 // ---------------------------------------------------------------- files
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() { close(); }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  // Closes now, reporting the error (0 for success) a destructor would lose.
-  int close() {
-    if (fd_ < 0) return 0;
-    const int result = ::close(std::exchange(fd_, -1));
-    return result == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
-
 // Reads up to `limit` bytes; nullopt with errno set on a read error.
 std::optional<std::vector<std::uint8_t>> read_all(int fd, std::size_t limit) {
   std::vector<std::uint8_t> bytes;
@@ -832,7 +813,7 @@ void write_object(const Program& program, const std::filesystem::path& file) {
 }
 
 Program read_object(const std::filesystem::path& file) {
-  FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  io::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) throw ObjectError("cannot read " + file.string() + ": " + errno_text(errno));
   auto bytes = read_all(fd.get(), std::numeric_limits<std::size_t>::max());
   if (!bytes) throw ObjectError("cannot read " + file.string() + ": " + errno_text(errno));
@@ -840,7 +821,7 @@ Program read_object(const std::filesystem::path& file) {
 }
 
 bool looks_like_object(const std::filesystem::path& file) {
-  FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  io::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return false;
   const auto start = read_all(fd.get(), magic.size());
   return start && std::equal(start->begin(), start->end(), magic.begin(), magic.end());

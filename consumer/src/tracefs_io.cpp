@@ -8,6 +8,7 @@
 #include <string>
 
 #include "probity/consumer/tracefs_error.hpp"
+#include "probity/io/unique_fd.hpp"
 
 namespace probity::consumer {
 
@@ -29,22 +30,8 @@ TracefsOperationError::TracefsOperationError(std::string action, std::filesystem
 namespace detail {
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 int write_all(const std::filesystem::path& file, std::string_view text, int flags) noexcept {
-  const Fd fd(::open(file.c_str(), flags | O_WRONLY | O_CLOEXEC));
+  const io::UniqueFd fd(::open(file.c_str(), flags | O_WRONLY | O_CLOEXEC));
   if (fd.get() < 0) return errno;
   // A control file takes its command in one write(); a short write is an error.
   ssize_t written;
@@ -59,7 +46,7 @@ int write_all(const std::filesystem::path& file, std::string_view text, int flag
 }  // namespace
 
 std::string read_tracefs_file(const std::filesystem::path& file) {
-  const Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  const io::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) throw TracefsOperationError("read", file, errno);
   std::string text;
   char chunk[4096];
