@@ -54,6 +54,10 @@ for file in ./usr/bin/probity ./usr/share/probity/probity.idx \
     ./usr/share/doc/probity/html/index.html ./usr/share/doc/probity/copyright; do
   grep -qx -- "$file" "$work/contents" || fail "the package does not install ${file#.}"
 done
+for example in "$source_dir"/docs/manual/examples/*.d; do
+  grep -qx -- "./usr/share/doc/probity/examples/${example##*/}" "$work/contents" ||
+    fail "the package does not install the example ${example##*/}"
+done
 for kernel in "$source_dir"/catalogue/data/kernels/*.yaml; do
   grep -qx -- "./usr/share/probity/catalogue/kernels/${kernel##*/}" "$work/contents" ||
     fail "the package does not install the catalogue's kernels/${kernel##*/}"
@@ -160,6 +164,13 @@ done
 COLUMNS=100 "$build/bin/probity" man sched:sched_switch --kernel 6.18.44-fc-v657 --index "$build/catalogue/probity.idx" >"$work/man-build.out" 2>/dev/null
 diff -u "$work/man-build.out" "$work/man.out" >&2 ||
   fail "the installed probity man differs from the build tree's"
+
+step "every installed example compiles in the chroot as it is, with no option"
+for example in "$root"/usr/share/doc/probity/examples/*.d; do
+  in_root -e --kernel 6.18.44-fc-v657 -s "/usr/share/doc/probity/examples/${example##*/}" \
+    >/dev/null 2>"$work/example.err" ||
+    { cat "$work/example.err" >&2; fail "the installed example ${example##*/} does not compile as it is"; }
+done
 
 step "the installed probity reads only its own index"
 mv "$root/usr/share/probity/probity.idx" "$work/probity.idx.aside"
