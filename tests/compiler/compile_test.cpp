@@ -185,6 +185,48 @@ TEST(Compile, DtraceAndBpftraceProbeKindsGetTheTracepointToUse) {
   EXPECT_NE(nomatch->hint.find("sched:sched_switch"), std::string::npos) << nomatch->hint;
 }
 
+// The spellings an administrator brings from DTrace and bpftrace get the
+// tracepoint to write instead, with the opt-in it needs.
+TEST(Compile, CarriedOverSpellingsGetTheirTracepointInTheHint) {
+  struct Case {
+    std::string description;
+    std::string tag;
+    std::string hint;
+  };
+  const Case cases[] = {
+      {"syscall:::entry", "D_PROBE_UNSUPPORTED", "use raw_syscalls:sys_enter ("},
+      {"syscall:::return", "D_PROBE_UNSUPPORTED", "use raw_syscalls:sys_exit ("},
+      {"syscall::openat:return", "D_PROBE_UNSUPPORTED", "use syscalls:sys_exit_openat (args->ret"},
+      {"software:faults:100", "D_PROBE_UNSUPPORTED", "use exceptions:page_fault_user ("},
+      {"software:page-faults", "D_PROBE_UNSUPPORTED", "use exceptions:page_fault_user ("},
+      {"kprobe:oom_kill_process", "D_PROBE_UNSUPPORTED", "use oom:mark_victim ("},
+      {"fbt::oom_kill_process:entry", "D_PROBE_UNSUPPORTED", "use oom:mark_victim ("},
+      {"kprobe:tcp_retransmit_skb", "D_PROBE_UNSUPPORTED", "use tcp:tcp_retransmit_skb"},
+      {"kretprobe:__x64_sys_openat", "D_PROBE_UNSUPPORTED", "use syscalls:sys_exit_openat"},
+      {"proc:::exec-success", "D_PROBE_NOMATCH", "use sched:sched_process_exec ("},
+      {"proc:::exit", "D_PROBE_NOMATCH", "use sched:sched_process_exit ("},
+      {"io:::start", "D_PROBE_NOMATCH", "use block:block_rq_issue ("},
+      {"io:::done", "D_PROBE_NOMATCH", "use block:block_rq_complete"},
+      {"sched:::off-cpu", "D_PROBE_NOMATCH", "use sched:sched_switch (args->prev_pid"},
+      {"signal:::send", "D_PROBE_NOMATCH", "use signal:signal_generate ("},
+  };
+  for (const Case& each : cases) {
+    SCOPED_TRACE(each.description);
+    const auto result = compile_text(each.description + " { @ = count(); }");
+    const Diagnostic* error = find_tag(result, each.tag);
+    ASSERT_NE(error, nullptr) << all_diagnostics(result, each.description);
+    EXPECT_TRUE(error->hint.starts_with(each.hint)) << error->hint;
+  }
+  // The opt-in the tracepoint needs is in the hint.
+  const auto hot = compile_text("syscall:::entry { @ = count(); }");
+  EXPECT_NE(find_tag(hot, "D_PROBE_UNSUPPORTED")->hint.find("it is hot: #pragma D option allow=hot"),
+            std::string::npos);
+  const auto sensitive = compile_text("proc:::exec-success { @ = count(); }");
+  EXPECT_NE(find_tag(sensitive, "D_PROBE_NOMATCH")->hint.find("it is sensitive: #pragma D option allow=sensitive"),
+            std::string::npos)
+      << find_tag(sensitive, "D_PROBE_NOMATCH")->hint;
+}
+
 // A catalogue with one forbidden, one hot and one ordinary event.
 Catalogue hazard_catalogue() {
   Catalogue catalogue;
