@@ -101,6 +101,15 @@ TEST(CliMan, UnknownProbeFailsWithSuggestions) {
   EXPECT_TRUE(contains(outcome.err, "did you mean sched:sched_switch")) << outcome.err;
 }
 
+TEST(CliMan, AProviderNameAloneSaysHowToListAndDescribeItsProbes) {
+  const Outcome outcome = run_probity({"man", "sched"});
+  EXPECT_EQ(outcome.status, 1);
+  EXPECT_EQ(outcome.out, "");
+  EXPECT_TRUE(contains(outcome.err, "sched is a provider: probity -l 'sched:*' lists its probes, and probity man "
+                                    "sched:PROBE describes one"))
+      << outcome.err;
+}
+
 TEST(CliMan, HelpAndBadCommandLines) {
   const Outcome help = run_probity_plain({"man", "--help"});
   EXPECT_EQ(help.status, 0);
