@@ -227,6 +227,26 @@ TEST(Compile, CarriedOverSpellingsGetTheirTracepointInTheHint) {
       << find_tag(sensitive, "D_PROBE_NOMATCH")->hint;
 }
 
+// bpftrace's print(@, N) prints the top N: the error says so and what to
+// write, rather than calling the count a wrong aggregation.
+TEST(Compile, BpftracePrintWithACountNamesTruncAndNormalize) {
+  const auto top = compile_text("sched:sched_switch { @[args->prev_comm] = count(); } END { print(@, 10); }");
+  const Diagnostic* error = find_tag(top, "D_FUNC_ARGS");
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(error->message.find("print(@, N) prints the N largest entries in bpftrace"), std::string::npos)
+      << error->message;
+  EXPECT_NE(error->hint.find("trunc(@, N); print(@)"), std::string::npos) << error->hint;
+  EXPECT_EQ(error->hint.find("normalize"), std::string::npos) << error->hint;
+
+  const auto divided = compile_text("sched:sched_switch { @n[cpu] = count(); } END { print(@n, 5, 1000); }");
+  const Diagnostic* with_divisor = find_tag(divided, "D_FUNC_ARGS");
+  ASSERT_NE(with_divisor, nullptr);
+  EXPECT_NE(with_divisor->hint.find("normalize(@n, D)"), std::string::npos) << with_divisor->hint;
+
+  // What it suggests compiles.
+  EXPECT_TRUE(compile_text("sched:sched_switch { @[args->prev_comm] = count(); } END { trunc(@, 10); print(@); }").ok());
+}
+
 // A catalogue with one forbidden, one hot and one ordinary event.
 Catalogue hazard_catalogue() {
   Catalogue catalogue;
