@@ -51,6 +51,7 @@ for file in ./usr/bin/probity ./usr/share/probity/probity.idx \
     ./usr/share/probity/catalogue/common.yaml \
     ./usr/share/man/man1/probity.1.gz ./usr/share/man/man5/probity-catalogue.5.gz \
     ./usr/share/man/man7/probity-language.7.gz ./usr/share/man/man7/probity-sched.7.gz \
+    ./usr/share/man/man7/probity-diagnostics.7.gz \
     ./usr/share/doc/probity/html/index.html ./usr/share/doc/probity/copyright; do
   grep -qx -- "$file" "$work/contents" || fail "the package does not install ${file#.}"
 done
@@ -190,7 +191,8 @@ env -u PROBITY_INDEX "$root/usr/bin/probity" -l sched:sched_switch >/dev/null ||
   fail "$root/usr/bin/probity does not read $root/usr/share/probity/probity.idx beside it"
 
 step "the installed man pages read with man -l"
-for page in man1/probity.1 man5/probity-catalogue.5 man7/probity-language.7 man7/probity-sched.7; do
+for page in man1/probity.1 man5/probity-catalogue.5 man7/probity-language.7 man7/probity-sched.7 \
+    man7/probity-diagnostics.7; do
   file=$root/usr/share/man/$page.gz
   MANWIDTH=100 man -l "$file" >"$work/page.out" 2>"$work/page.err" || { cat "$work/page.err" >&2; fail "man -l $file failed"; }
   [[ ! -s $work/page.err ]] || { cat "$work/page.err" >&2; fail "man -l $file warned"; }
@@ -198,6 +200,9 @@ for page in man1/probity.1 man5/probity-catalogue.5 man7/probity-language.7 man7
 done
 MANWIDTH=100 man -l "$root/usr/share/man/man7/probity-sched.7.gz" >"$work/page.out" 2>/dev/null
 grep -q 'sched_switch' "$work/page.out" || fail "probity-sched(7) does not document sched_switch"
+MANWIDTH=100 man -l "$root/usr/share/man/man7/probity-diagnostics.7.gz" >"$work/page.out" 2>/dev/null
+grep -q 'D_HAZARD_HOT' "$work/page.out" || fail "probity-diagnostics(7) does not document D_HAZARD_HOT"
+in_root man D_HAZARD_HOT >"$work/man-tag.out" 2>&1 || { cat "$work/man-tag.out" >&2; fail "probity man D_HAZARD_HOT failed"; }
 
 rm -rf "$root" "$work/extracted"
 echo "PASS: $deb installs into a fresh root and runs there"
