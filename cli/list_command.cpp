@@ -104,6 +104,10 @@ std::vector<std::string> close_probe_names(const Catalogue& catalogue, const Pro
     }
     return {};
   }
+  // A provider's name alone ("sched") means its probes.
+  if (any_provider && !has_glob(pattern.event) && catalogue.find_provider(pattern.event) != nullptr) {
+    return {pattern.event + ":*"};
+  }
   // Compare like with like: the event part alone when the pattern has no provider.
   std::vector<std::string> keys;
   std::vector<std::string> names;

@@ -31,6 +31,7 @@ int terminal_width() {
 
 std::string man_usage() {
   return "usage: probity man PROBE [--kernel RELEASE] [--index FILE] [--catalogue DIR] [--overlay FILE]\n"
+         "       probity man D_TAG\n"
          "\n"
          "Prints the probe's entry of the reference manual: its description, its\n"
          "stability in DTrace's shape with where each component comes from, its hazard,\n"
@@ -44,6 +45,9 @@ std::string man_usage() {
          "  PROBE              one probe: sched:sched_switch, sched:::sched_switch,\n"
          "                     tracepoint:sched:sched_switch, or sched_switch when only\n"
          "                     one provider has an event of that name\n"
+         "  D_TAG              a compiler diagnostic's tag (D_HAZARD_HOT): what it means,\n"
+         "                     an example with its message, and the fix; the man page\n"
+         "                     probity-diagnostics(7) has every tag\n"
          "  --kernel RELEASE   describe the probe as that catalogued release does (exact\n"
          "                     or a unique prefix such as 6.1); default: the running\n"
          "                     kernel's release when catalogued, else the newest release\n"
@@ -91,6 +95,15 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
     }
   }
   if (!probe) throw UsageError("probity man needs a probe: probity man sched:sched_switch");
+  // A diagnostic's tag, as the compiler prints it in brackets.
+  if (probe->starts_with("D_") && probe->find(':') == std::string::npos) {
+    try {
+      out << manual::diagnostic_entry(*probe, terminal_width());
+    } catch (const std::invalid_argument& unknown) {
+      throw CliError(unknown.what());
+    }
+    return 0;
+  }
   const std::filesystem::path index_file = locate_index(index_option);
   const catalogue::Index index = catalogue::Index::open(index_file);
   set_vendor_roots(site_options, index_file);

@@ -7,6 +7,7 @@
 #   share/probity/vendors/             vendor overlays, when catalogue/data/vendors exists
 #   share/man/man{1,5,7}/              probity manual --format man, gzipped
 #   share/doc/probity/html/            probity manual --format html
+#   share/doc/probity/examples/*.d     the guide's example scripts (docs/manual/examples)
 #   share/doc/probity/examples/policy.yaml   when docs/manual/site-policy.md has an example
 #   share/doc/probity/copyright        the top-level LICENSE (Apache-2.0), where Debian wants it
 #
@@ -33,6 +34,9 @@ add_custom_target(probity_manual_pages ALL DEPENDS ${PROBITY_MANUAL_STAMP})
 install(DIRECTORY ${PROBITY_MANUAL_OUTPUT_DIR}/man/ DESTINATION share/man)
 install(DIRECTORY ${PROBITY_MANUAL_OUTPUT_DIR}/html/ DESTINATION share/doc/probity/html)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION share/doc/probity RENAME copyright)
+# Each carries the options it needs as #pragma D option: it runs as installed.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/manual/examples/ DESTINATION share/doc/probity/examples
+        FILES_MATCHING PATTERN "*.d")
 
 # A commented example of the site policy, taken from the first ```yaml block of
 # docs/manual/site-policy.md; a site writes its own /etc/probity/policy.yaml,

@@ -90,6 +90,59 @@ std::string FieldLayout::declaration() const {
   return base + ' ' + name + type.substr(bracket);
 }
 
+namespace {
+
+// C integer types of a known width and signedness, as format files spell
+// them (system call arguments use the kernel's prototypes). long and its
+// kin are as wide as the slot (8 bytes on 64-bit machines): 0 below.
+struct KnownInteger {
+  std::string_view type;
+  std::uint32_t size;
+  bool is_signed;
+};
+constexpr KnownInteger known_integers[] = {
+    {"signed char", 1, true},    {"unsigned char", 1, false}, {"s8", 1, true},          {"u8", 1, false},
+    {"__s8", 1, true},           {"__u8", 1, false},          {"bool", 1, false},       {"short", 2, true},
+    {"short int", 2, true},      {"unsigned short", 2, false}, {"s16", 2, true},        {"u16", 2, false},
+    {"__s16", 2, true},          {"__u16", 2, false},         {"umode_t", 2, false},    {"int", 4, true},
+    {"signed int", 4, true},     {"unsigned int", 4, false},  {"unsigned", 4, false},   {"s32", 4, true},
+    {"u32", 4, false},           {"__s32", 4, true},          {"__u32", 4, false},      {"pid_t", 4, true},
+    {"uid_t", 4, false},         {"gid_t", 4, false},         {"qid_t", 4, false},      {"clockid_t", 4, true},
+    {"timer_t", 4, true},        {"mqd_t", 4, true},          {"key_t", 4, true},       {"key_serial_t", 4, true},
+    {"rwf_t", 4, true},          {"s64", 8, true},            {"u64", 8, false},        {"__s64", 8, true},
+    {"__u64", 8, false},         {"long long", 8, true},      {"unsigned long long", 8, false},
+    {"loff_t", 8, true},         {"long", 0, true},           {"long int", 0, true},    {"unsigned long", 0, false},
+    {"unsigned long int", 0, false}, {"size_t", 0, false},    {"ssize_t", 0, true},     {"off_t", 0, true},
+    {"aio_context_t", 0, false},
+};
+
+// "const int" and "int const" are int.
+std::string_view unqualified(std::string_view type) {
+  constexpr std::string_view leading = "const ";
+  constexpr std::string_view trailing = " const";
+  while (type.starts_with(leading)) type.remove_prefix(leading.size());
+  while (type.ends_with(trailing)) type.remove_suffix(trailing.size());
+  return type;
+}
+
+}  // namespace
+
+IntegerShape slot_shape(const FieldLayout& layout) { return {layout.size, layout.is_signed}; }
+
+IntegerShape value_shape(const FieldLayout& layout) {
+  const IntegerShape slot = slot_shape(layout);
+  if (layout.kind != FieldKind::Integer) return slot;
+  const std::string_view type = unqualified(layout.type);
+  for (const KnownInteger& known : known_integers) {
+    if (known.type != type) continue;
+    const std::uint32_t size = known.size == 0 ? layout.size : known.size;
+    // A slot narrower than its type would be a format file to distrust.
+    if (size > layout.size) return slot;
+    return {size, known.is_signed};
+  }
+  return slot;
+}
+
 const EventLayout* KernelSnapshot::find(std::string_view system, std::string_view name) const {
   // `events` is sorted by (system, name).
   const auto key = std::tie(system, name);

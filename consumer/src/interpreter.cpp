@@ -182,7 +182,7 @@ std::int64_t Interpreter::integer(std::uint32_t index) {
       const FieldSlot& slot = (*firing_->slots)[node.symbol];
       if (slot.kind == catalogue::FieldKind::String || slot.kind == catalogue::FieldKind::DynamicString) break;
       try {
-        return integer_field(*firing_->record, *slot.field);
+        return narrow(integer_field(*firing_->record, *slot.field), slot.value);
       } catch (const RecordError& error) {
         throw ClauseError{error.what()};
       }
@@ -369,7 +369,7 @@ Value Interpreter::field(std::uint32_t slot) {
       case catalogue::FieldKind::DynamicString:
         return limit(std::string(string_field(*firing_->record, *field.field)));
       default:
-        return Value::of(integer_field(*firing_->record, *field.field));
+        return Value::of(narrow(integer_field(*firing_->record, *field.field), field.value));
     }
   } catch (const RecordError& error) {
     throw ClauseError{error.what()};

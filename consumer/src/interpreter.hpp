@@ -35,6 +35,9 @@ namespace probity::consumer {
 struct FieldSlot {
   const tep_format_field* field = nullptr;
   catalogue::FieldKind kind = catalogue::FieldKind::Integer;
+  // An integer's value: its C type, which may be narrower than its slot
+  // (catalogue::value_shape); the slot's low bytes are read as this type.
+  compiler::ValueType value = compiler::ValueType::int64();
 };
 
 // What a clause runs on: a record of a tracepoint, or a BEGIN/END/tick firing.

@@ -244,7 +244,9 @@ class Run {
             throw VerificationError("event " + event.provider + ":" + event.name + " has no field " + name +
                                     " on the running kernel, which clause " + clause.description + " reads");
           }
-          entry.slots.push_back({&layout->field(name), found->kind});
+          const catalogue::IntegerShape value = catalogue::value_shape(*found);
+          entry.slots.push_back({&layout->field(name), found->kind,
+                                 compiler::ValueType::integer(static_cast<std::uint8_t>(value.size), value.is_signed)});
         }
         const auto id = static_cast<std::size_t>(layout->id());
         if (by_event_.size() <= id) by_event_.resize(id + 1);

@@ -185,6 +185,68 @@ TEST(Compile, DtraceAndBpftraceProbeKindsGetTheTracepointToUse) {
   EXPECT_NE(nomatch->hint.find("sched:sched_switch"), std::string::npos) << nomatch->hint;
 }
 
+// The spellings an administrator brings from DTrace and bpftrace get the
+// tracepoint to write instead, with the opt-in it needs.
+TEST(Compile, CarriedOverSpellingsGetTheirTracepointInTheHint) {
+  struct Case {
+    std::string description;
+    std::string tag;
+    std::string hint;
+  };
+  const Case cases[] = {
+      {"syscall:::entry", "D_PROBE_UNSUPPORTED", "use raw_syscalls:sys_enter ("},
+      {"syscall:::return", "D_PROBE_UNSUPPORTED", "use raw_syscalls:sys_exit ("},
+      {"syscall::openat:return", "D_PROBE_UNSUPPORTED", "use syscalls:sys_exit_openat (args->ret"},
+      {"software:faults:100", "D_PROBE_UNSUPPORTED", "use exceptions:page_fault_user ("},
+      {"software:page-faults", "D_PROBE_UNSUPPORTED", "use exceptions:page_fault_user ("},
+      {"kprobe:oom_kill_process", "D_PROBE_UNSUPPORTED", "use oom:mark_victim ("},
+      {"fbt::oom_kill_process:entry", "D_PROBE_UNSUPPORTED", "use oom:mark_victim ("},
+      {"kprobe:tcp_retransmit_skb", "D_PROBE_UNSUPPORTED", "use tcp:tcp_retransmit_skb"},
+      {"kretprobe:__x64_sys_openat", "D_PROBE_UNSUPPORTED", "use syscalls:sys_exit_openat"},
+      {"proc:::exec-success", "D_PROBE_NOMATCH", "use sched:sched_process_exec ("},
+      {"proc:::exit", "D_PROBE_NOMATCH", "use sched:sched_process_exit ("},
+      {"io:::start", "D_PROBE_NOMATCH", "use block:block_rq_issue ("},
+      {"io:::done", "D_PROBE_NOMATCH", "use block:block_rq_complete"},
+      {"sched:::off-cpu", "D_PROBE_NOMATCH", "use sched:sched_switch (args->prev_pid"},
+      {"signal:::send", "D_PROBE_NOMATCH", "use signal:signal_generate ("},
+  };
+  for (const Case& each : cases) {
+    SCOPED_TRACE(each.description);
+    const auto result = compile_text(each.description + " { @ = count(); }");
+    const Diagnostic* error = find_tag(result, each.tag);
+    ASSERT_NE(error, nullptr) << all_diagnostics(result, each.description);
+    EXPECT_TRUE(error->hint.starts_with(each.hint)) << error->hint;
+  }
+  // The opt-in the tracepoint needs is in the hint.
+  const auto hot = compile_text("syscall:::entry { @ = count(); }");
+  EXPECT_NE(find_tag(hot, "D_PROBE_UNSUPPORTED")->hint.find("it is hot: #pragma D option allow=hot"),
+            std::string::npos);
+  const auto sensitive = compile_text("proc:::exec-success { @ = count(); }");
+  EXPECT_NE(find_tag(sensitive, "D_PROBE_NOMATCH")->hint.find("it is sensitive: #pragma D option allow=sensitive"),
+            std::string::npos)
+      << find_tag(sensitive, "D_PROBE_NOMATCH")->hint;
+}
+
+// bpftrace's print(@, N) prints the top N: the error says so and what to
+// write, rather than calling the count a wrong aggregation.
+TEST(Compile, BpftracePrintWithACountNamesTruncAndNormalize) {
+  const auto top = compile_text("sched:sched_switch { @[args->prev_comm] = count(); } END { print(@, 10); }");
+  const Diagnostic* error = find_tag(top, "D_FUNC_ARGS");
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(error->message.find("print(@, N) prints the N largest entries in bpftrace"), std::string::npos)
+      << error->message;
+  EXPECT_NE(error->hint.find("trunc(@, N); print(@)"), std::string::npos) << error->hint;
+  EXPECT_EQ(error->hint.find("normalize"), std::string::npos) << error->hint;
+
+  const auto divided = compile_text("sched:sched_switch { @n[cpu] = count(); } END { print(@n, 5, 1000); }");
+  const Diagnostic* with_divisor = find_tag(divided, "D_FUNC_ARGS");
+  ASSERT_NE(with_divisor, nullptr);
+  EXPECT_NE(with_divisor->hint.find("normalize(@n, D)"), std::string::npos) << with_divisor->hint;
+
+  // What it suggests compiles.
+  EXPECT_TRUE(compile_text("sched:sched_switch { @[args->prev_comm] = count(); } END { trunc(@, 10); print(@); }").ok());
+}
+
 // A catalogue with one forbidden, one hot and one ordinary event.
 Catalogue hazard_catalogue() {
   Catalogue catalogue;

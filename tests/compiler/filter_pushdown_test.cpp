@@ -102,8 +102,9 @@ class Harness {
       const catalogue::FieldLayout& layout = found->layout;
       const bool text = layout.kind == catalogue::FieldKind::String ||
                         layout.kind == catalogue::FieldKind::DynamicString;
+      const catalogue::IntegerShape value = catalogue::value_shape(layout);
       expr->resolved.type = text ? ValueType::string()
-                                 : ValueType::integer(static_cast<std::uint8_t>(layout.size), layout.is_signed);
+                                 : ValueType::integer(static_cast<std::uint8_t>(value.size), value.is_signed);
       return expr;
     }
     throw std::runtime_error("no event of the clause has field " + name);
@@ -275,6 +276,85 @@ TEST(FilterPushdownIntegers, BitAndAsTruthValue) {
   stays_in_user_space(block_rq_issue, [](H& h, std::size_t c) {
     return binary(Op::BitAnd, h.field(c, "ioprio"), integer(0x10000));
   });
+}
+
+// ------------------------------------------------------------ system call arguments
+
+// Every system call argument is an unsigned long slot; its C type (pid_t,
+// int, unsigned int, umode_t, off_t) is what D reads, and the slot's upper
+// bits are whatever the caller left there.
+const std::vector<std::string> kill_entry{"syscalls:sys_enter_kill"};
+const std::vector<std::string> close_entry{"syscalls:sys_enter_close"};
+const std::vector<std::string> lseek_entry{"syscalls:sys_enter_lseek"};
+
+TEST(FilterPushdownSyscallArguments, ASignedArgumentsSignIsItsSignBit) {
+  EXPECT_EQ(pushed_filter(kill_entry, [](H& h, std::size_t c) { return binary(Op::Less, h.field(c, "pid"), integer(0)); }),
+            "pid & 2147483648");
+  EXPECT_EQ(pushed_filter(kill_entry,
+                          [](H& h, std::size_t c) { return binary(Op::LessEqual, h.field(c, "pid"), negative(1)); }),
+            "pid & 2147483648");
+  EXPECT_EQ(pushed_filter(kill_entry,
+                          [](H& h, std::size_t c) { return binary(Op::GreaterEqual, h.field(c, "pid"), integer(0)); }),
+            "!(pid & 2147483648)");
+  EXPECT_EQ(pushed_filter(kill_entry, [](H& h, std::size_t c) { return binary(Op::Greater, integer(0), h.field(c, "pid")); }),
+            "pid & 2147483648");
+}
+
+TEST(FilterPushdownSyscallArguments, EqualityTestsEachBitOfTheValueAndNoneAbove) {
+  EXPECT_EQ(pushed_filter(kill_entry, [](H& h, std::size_t c) { return eq(h.field(c, "sig"), integer(9)); }),
+            "sig & 1 && sig & 8 && !(sig & 4294967286)");
+  EXPECT_EQ(pushed_filter(kill_entry, [](H& h, std::size_t c) { return ne(h.field(c, "sig"), integer(9)); }),
+            "!(sig & 1 && sig & 8 && !(sig & 4294967286))");
+  EXPECT_EQ(pushed_filter(close_entry, [](H& h, std::size_t c) { return eq(h.field(c, "fd"), integer(0)); }),
+            "!(fd & 4294967295)");
+  EXPECT_EQ(pushed_filter(close_entry, [](H& h, std::size_t c) { return ne(h.field(c, "fd"), integer(0)); }),
+            "fd & 4294967295");
+  EXPECT_EQ(pushed_filter(close_entry, [](H& h, std::size_t c) { return h.field(c, "fd"); }), "fd & 4294967295");
+  // -2 as a pid_t: every bit of the low 32 but bit 0.
+  std::string minus_two;
+  for (unsigned bit = 1; bit < 32; ++bit) minus_two += "pid & " + std::to_string(std::uint64_t{1} << bit) + " && ";
+  EXPECT_EQ(pushed_filter(kill_entry, [](H& h, std::size_t c) { return eq(h.field(c, "pid"), negative(2)); }),
+            minus_two + "!(pid & 1)");
+}
+
+TEST(FilterPushdownSyscallArguments, MasksWithinTheValuesWidthOnly) {
+  EXPECT_EQ(pushed_filter(close_entry,
+                          [](H& h, std::size_t c) { return binary(Op::BitAnd, h.field(c, "fd"), integer(6)); }),
+            "fd & 6");
+  EXPECT_EQ(pushed_filter(kill_entry,
+                          [](H& h, std::size_t c) { return binary(Op::BitAnd, h.field(c, "pid"), negative(2)); }),
+            "pid & 4294967294");
+  stays_in_user_space(close_entry, [](H& h, std::size_t c) {
+    return binary(Op::BitAnd, h.field(c, "fd"), integer(std::uint64_t{1} << 32));
+  });
+  stays_in_user_space(close_entry, [](H& h, std::size_t c) { return binary(Op::BitAnd, h.field(c, "fd"), negative(1)); });
+}
+
+TEST(FilterPushdownSyscallArguments, OtherOrderingsOfNarrowedValuesStayInUserSpace) {
+  stays_in_user_space(kill_entry, [](H& h, std::size_t c) { return binary(Op::Less, h.field(c, "pid"), integer(5)); });
+  stays_in_user_space(kill_entry, [](H& h, std::size_t c) { return binary(Op::Greater, h.field(c, "pid"), negative(5)); });
+  stays_in_user_space(close_entry, [](H& h, std::size_t c) { return binary(Op::Less, h.field(c, "fd"), integer(3)); });
+  // Beyond the value's type: D's comparison is constant, the slot's is not.
+  stays_in_user_space(close_entry, [](H& h, std::size_t c) {
+    return eq(h.field(c, "fd"), integer(std::uint64_t{1} << 32));
+  });
+}
+
+TEST(FilterPushdownSyscallArguments, ASignedValueAsWideAsItsSlotIsOrderedAsTwoHalves) {
+  EXPECT_EQ(pushed_filter(lseek_entry, [](H& h, std::size_t c) { return eq(h.field(c, "offset"), negative(1)); }),
+            "offset == 18446744073709551615");
+  EXPECT_EQ(pushed_filter(lseek_entry,
+                          [](H& h, std::size_t c) { return binary(Op::Less, h.field(c, "offset"), negative(2)); }),
+            "offset >= 9223372036854775808 && offset < 18446744073709551614");
+  EXPECT_EQ(pushed_filter(lseek_entry,
+                          [](H& h, std::size_t c) { return binary(Op::GreaterEqual, h.field(c, "offset"), negative(2)); }),
+            "offset >= 18446744073709551614 || offset < 9223372036854775808");
+  EXPECT_EQ(pushed_filter(lseek_entry,
+                          [](H& h, std::size_t c) { return binary(Op::Less, h.field(c, "offset"), integer(4096)); }),
+            "offset < 4096 || offset >= 9223372036854775808");
+  EXPECT_EQ(pushed_filter(lseek_entry,
+                          [](H& h, std::size_t c) { return binary(Op::Greater, h.field(c, "offset"), integer(4096)); }),
+            "offset > 4096 && offset < 9223372036854775808");
 }
 
 // ------------------------------------------------------------ built-ins

@@ -26,6 +26,7 @@
 #include "probity/catalogue/site_policy.hpp"
 #include "probity/compiler/compile.hpp"
 #include "probity/compiler/diagnostic_tags.hpp"
+#include "probity/manual/manual.hpp"
 
 namespace probity::compiler {
 namespace {
@@ -174,6 +175,33 @@ TEST(Manual, EveryDiagnosticTagHasItsSectionAndEverySectionATag) {
   for (const std::string& tag : tags) EXPECT_TRUE(sections.contains(tag)) << "diagnostics.md has no \"## " << tag << "\"";
   for (const std::string& section : sections) {
     EXPECT_TRUE(tags.contains(section)) << "diagnostics.md has \"## " << section << "\", which is no diagnostic tag";
+  }
+}
+
+// probity man D_TAG: the embedded diagnostics.md has an entry for every tag,
+// which fits the terminal it is shown on.
+TEST(Manual, EveryDiagnosticTagHasAnOfflineEntryThatFitsTheWidth) {
+  EXPECT_EQ(manual::diagnostic_tags_documented().size(), std::size(diagnostic_tags));
+  for (const DiagnosticTag& tag : diagnostic_tags) {
+    SCOPED_TRACE(std::string(tag.tag));
+    const std::string entry = manual::diagnostic_entry(tag.tag, 80);
+    EXPECT_TRUE(entry.starts_with(std::string(tag.tag) + "\n\n    ")) << entry;
+    EXPECT_EQ(entry.find("<!--"), std::string::npos) << "a test marker shows: " << entry;
+    EXPECT_EQ(entry.find("```"), std::string::npos) << entry;
+    std::istringstream lines(entry);
+    for (std::string line; std::getline(lines, line);) {
+      // A table row or a word longer than a line is the exception.
+      if (!line.starts_with("    |") && line.find(' ', line.find_first_not_of(' ')) != std::string::npos) {
+        EXPECT_LE(line.size(), 80u) << line;
+      }
+    }
+  }
+  EXPECT_NE(manual::diagnostic_entry("D_HAZARD_HOT").find("allow=hot"), std::string::npos);
+  try {
+    manual::diagnostic_entry("D_HAZRD_HOT");
+    ADD_FAILURE() << "an unknown tag has an entry";
+  } catch (const std::invalid_argument& unknown) {
+    EXPECT_NE(std::string(unknown.what()).find("did you mean D_HAZARD_HOT?"), std::string::npos) << unknown.what();
   }
 }
 

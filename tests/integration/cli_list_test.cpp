@@ -229,6 +229,13 @@ TEST(CliList, PatternMatchingNothingIsAnErrorWithSuggestions) {
   EXPECT_NE(typo.err.find("did you mean sched:sched_switch"), std::string::npos) << typo.err;
 }
 
+TEST(CliList, AProviderNameAloneSuggestsItsProbes) {
+  const Outcome provider = run_probity(with_index({"-l", "sched"}));
+  EXPECT_EQ(provider.status, 1);
+  EXPECT_NE(provider.err.find("no probe matches \"sched\""), std::string::npos) << provider.err;
+  EXPECT_NE(provider.err.find("; did you mean sched:*?"), std::string::npos) << provider.err;
+}
+
 TEST(CliList, UnknownKernelListsTheCataloguedReleases) {
   const Outcome run = run_probity(with_index({"-l", "--kernel", "0.0.1-nope", "sched:*"}));
   EXPECT_NE(run.status, 0);

@@ -101,6 +101,27 @@ TEST(CliMan, UnknownProbeFailsWithSuggestions) {
   EXPECT_TRUE(contains(outcome.err, "did you mean sched:sched_switch")) << outcome.err;
 }
 
+TEST(CliMan, AProviderNameAloneSaysHowToListAndDescribeItsProbes) {
+  const Outcome outcome = run_probity({"man", "sched"});
+  EXPECT_EQ(outcome.status, 1);
+  EXPECT_EQ(outcome.out, "");
+  EXPECT_TRUE(contains(outcome.err, "sched is a provider: probity -l 'sched:*' lists its probes, and probity man "
+                                    "sched:PROBE describes one"))
+      << outcome.err;
+}
+
+TEST(CliMan, ADiagnosticTagPrintsItsEntryOfTheManual) {
+  const Outcome hot = run_probity({"man", "D_HAZARD_HOT"});
+  EXPECT_EQ(hot.status, 0) << hot.err;
+  EXPECT_TRUE(hot.out.starts_with("D_HAZARD_HOT\n\n    A very high-rate probe")) << hot.out;
+  EXPECT_TRUE(contains(hot.out, "        raw_syscalls:sys_enter { @[execname] = count(); }\n")) << hot.out;
+  EXPECT_TRUE(contains(hot.out, "    Fix: ")) << hot.out;
+
+  const Outcome typo = run_probity({"man", "D_HAZRD_HOT"});
+  EXPECT_EQ(typo.status, 1);
+  EXPECT_TRUE(contains(typo.err, "no diagnostic is tagged D_HAZRD_HOT; did you mean D_HAZARD_HOT?")) << typo.err;
+}
+
 TEST(CliMan, HelpAndBadCommandLines) {
   const Outcome help = run_probity_plain({"man", "--help"});
   EXPECT_EQ(help.status, 0);

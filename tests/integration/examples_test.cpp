@@ -1,7 +1,8 @@
 // The guide's example scripts (docs/manual/examples/*.d) run on the live
 // kernel with the real probity binary. Every script in the directory is run
 // (a new one is tested without touching this file), with the options its
-// "Run:" line gives, as `probity -s SCRIPT -c WORKLOAD`: the workload starts
+// "Run:" line gives (-q: the others are its own pragmas), as
+// `probity -s SCRIPT -c WORKLOAD`: the workload starts
 // once tracing is on and the run ends when it exits, so END prints what the
 // script collected. Each known example's output must show the events its
 // workload made: the workload's command name, its system call counts, a
@@ -504,8 +505,27 @@ TEST(Examples, EveryScriptStatesWhatItAnswersAndHowToRunIt) {
     ASSERT_TRUE(text.starts_with("/*\n * " + script.filename().string() + ": ")) << "the header names the file";
     EXPECT_NE(text.find(" * Run:     probity "), std::string::npos);
     EXPECT_NE(text.find(" * Options: "), std::string::npos);
-    // An option the script needs is said in its Run: line, not hidden in a pragma.
-    EXPECT_EQ(text.find("#pragma D option"), std::string::npos);
+    // An option the script needs is its own #pragma, which its header
+    // explains, never a -x the reader must remember to type.
+    const bool needs_options = text.find(" * Options: none") == std::string::npos;
+    EXPECT_EQ(text.find("#pragma D option") != std::string::npos, needs_options);
+    EXPECT_EQ(text.find(" -x "), std::string::npos) << "an option on the Run: line instead of a pragma";
+  }
+}
+
+// Each script runs as written: `probity -e -s SCRIPT` compiles it with no
+// flag at all, and `probity compat --all` accepts it on every catalogued
+// release, reading its pragmas the same way.
+TEST(Examples, EveryScriptCompilesAndChecksAsWrittenWithNoOption) {
+  REQUIRE_TRACEFS();
+  for (const fs::path& script : example_scripts()) {
+    SCOPED_TRACE(script.filename().string());
+    const test_support::Outcome compiled =
+        test_support::run_process(PROBITY_BINARY, {"--index", PROBITY_INDEX_FILE, "-e", "-s", script.string()});
+    EXPECT_EQ(compiled.status, 0) << compiled.err;
+    const test_support::Outcome checked = test_support::run_process(
+        PROBITY_BINARY, {"compat", "--index", PROBITY_INDEX_FILE, "-s", script.string(), "--all"});
+    EXPECT_EQ(checked.status, 0) << checked.out << checked.err;
   }
 }
 

@@ -112,8 +112,9 @@ class OneClause {
     const catalogue::FieldLayout& layout = found->layout;
     const bool text =
         layout.kind == catalogue::FieldKind::String || layout.kind == catalogue::FieldKind::DynamicString;
+    const catalogue::IntegerShape value = catalogue::value_shape(layout);
     expr->resolved.type =
-        text ? ValueType::string() : ValueType::integer(static_cast<std::uint8_t>(layout.size), layout.is_signed);
+        text ? ValueType::string() : ValueType::integer(static_cast<std::uint8_t>(value.size), value.is_signed);
     return expr;
   }
 
@@ -202,6 +203,19 @@ TEST_F(FilterPushdownKernel, TheKernelAcceptsEveryFilterThePassWrites) {
        [](OneClause& c) {
          return binary(Op::LogicalAnd, binary(Op::Greater, c.field("pid"), integer(100)),
                        binary(Op::Glob, c.field("comm"), string("*d")));
+       }},
+      // System call arguments read as their C type from unsigned long slots.
+      {{"syscalls:sys_enter_kill"},
+       [](OneClause& c) {
+         return binary(Op::LogicalAnd,
+                       binary(Op::LogicalAnd, binary(Op::Less, c.field("pid"), integer(0)),
+                              binary(Op::NotEqual, c.field("sig"), integer(9))),
+                       binary(Op::BitAnd, c.field("pid"), negative(2)));
+       }},
+      {{"syscalls:sys_enter_lseek"},
+       [](OneClause& c) {
+         return binary(Op::LogicalOr, binary(Op::Less, c.field("offset"), negative(2)),
+                       binary(Op::GreaterEqual, c.field("offset"), integer(4096)));
        }},
   };
 

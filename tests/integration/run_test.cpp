@@ -202,6 +202,65 @@ TEST(Run, CountsExactlyTheGetppidCallsOfATargetProcess) {
   EXPECT_EQ(out, "calls " + std::to_string(calls) + "\n");
 }
 
+// A system call argument is read as its C type, not as the unsigned long slot
+// the kernel records it in: kill(-group, 0) reads pid -group whatever the
+// caller left in the register's upper half, and `args->pid < 0` pushed into
+// the kernel filter (as a test of the pid_t's sign bit) keeps exactly those
+// calls, not the positive pids with a set upper half.
+TEST(Run, ANegativePidReadsNegativeInThePredicateTheKernelFilterAndPrintf) {
+  REQUIRE_TRACEFS();
+  const pid_t group = ::getpgrp();
+  const auto group_bits = static_cast<std::uint32_t>(-group);
+  constexpr int zero_extended = 3;
+  constexpr int sign_extended = 2;
+  constexpr int garbage_above = 1;
+  Child child([&] {
+    // Signal 0 only checks that the group may be signalled.
+    for (int i = 0; i < zero_extended; ++i) ::syscall(SYS_kill, static_cast<unsigned long>(group_bits), 0);
+    for (int i = 0; i < sign_extended; ++i) ::syscall(SYS_kill, static_cast<long>(-group), 0);
+    for (int i = 0; i < garbage_above; ++i) ::syscall(SYS_kill, 0x5a00000000000000UL | group_bits, 0);
+    // Positive pids, one with the upper half set, which a 64-bit signed
+    // reading would take for negative.
+    ::syscall(SYS_kill, static_cast<long>(::getpid()), 0);
+    ::syscall(SYS_kill, 0xffffffff00000000UL | static_cast<std::uint32_t>(::getpid()), 0);
+  });
+  Probity probity({"-q", "-v", "-p", std::to_string(child.pid()), "-n",
+                   "BEGIN { printf(\"ready\\n\"); } "
+                   "syscalls:sys_enter_kill /args->pid < 0 && pid == $target/ { printf(\"%d %d\\n\", args->pid, args->sig); }"});
+  std::string report;  // -v's, before BEGIN runs
+  for (int lines = 0; lines < 100; ++lines) {
+    const std::string line = probity.read_line();
+    if (line == "ready") break;
+    report += line + "\n";
+  }
+  EXPECT_NE(report.find("syscalls:sys_enter_kill: pid & 2147483648\n"), std::string::npos) << report;
+  child.go();
+  ASSERT_EQ(probity.wait(), 0) << probity.err();
+  const std::string out = probity.out().substr(probity.out().find("ready\n") + 6);
+  std::string expected;
+  for (int i = 0; i < zero_extended + sign_extended + garbage_above; ++i) expected += std::to_string(-group) + " 0\n";
+  EXPECT_EQ(out, expected);
+}
+
+// Narrower than the slot and unsigned: close(-1) passes an unsigned int fd,
+// 4294967295 however the register was extended; openat's int dfd reads
+// AT_FDCWD as -100. Equality is pushed down as tests of the value's bits.
+TEST(Run, NarrowSystemCallArgumentsAreTruncatedToTheirType) {
+  REQUIRE_TRACEFS();
+  constexpr int closes = 4;
+  Child child([] {
+    for (int i = 0; i < closes; ++i) ::syscall(SYS_close, -1L);
+    ::syscall(SYS_close, 0x100000000L - 1);  // the same fd with a clean upper half
+    ::syscall(SYS_openat, static_cast<long>(AT_FDCWD), "/probity-no-such-file", O_RDONLY, 0);
+  });
+  const std::string out = trace_child(
+      "syscalls:sys_enter_close /pid == $target && args->fd == 4294967295/ { @closes[args->fd] = count(); } "
+      "syscalls:sys_enter_openat /pid == $target && args->dfd < 0/ { printf(\"dfd %d\\n\", args->dfd); } "
+      "END { printa(\"fd %d: %@d\\n\", @closes); }",
+      child);
+  EXPECT_EQ(out, "dfd -100\nfd 4294967295: " + std::to_string(closes + 1) + "\n");
+}
+
 TEST(Run, CountsSignalsWithTheirSignalNumber) {
   REQUIRE_TRACEFS();
   constexpr int signals = 12;

@@ -51,8 +51,13 @@ for file in ./usr/bin/probity ./usr/share/probity/probity.idx \
     ./usr/share/probity/catalogue/common.yaml \
     ./usr/share/man/man1/probity.1.gz ./usr/share/man/man5/probity-catalogue.5.gz \
     ./usr/share/man/man7/probity-language.7.gz ./usr/share/man/man7/probity-sched.7.gz \
+    ./usr/share/man/man7/probity-diagnostics.7.gz \
     ./usr/share/doc/probity/html/index.html ./usr/share/doc/probity/copyright; do
   grep -qx -- "$file" "$work/contents" || fail "the package does not install ${file#.}"
+done
+for example in "$source_dir"/docs/manual/examples/*.d; do
+  grep -qx -- "./usr/share/doc/probity/examples/${example##*/}" "$work/contents" ||
+    fail "the package does not install the example ${example##*/}"
 done
 for kernel in "$source_dir"/catalogue/data/kernels/*.yaml; do
   grep -qx -- "./usr/share/probity/catalogue/kernels/${kernel##*/}" "$work/contents" ||
@@ -161,6 +166,13 @@ COLUMNS=100 "$build/bin/probity" man sched:sched_switch --kernel 6.18.44-fc-v657
 diff -u "$work/man-build.out" "$work/man.out" >&2 ||
   fail "the installed probity man differs from the build tree's"
 
+step "every installed example compiles in the chroot as it is, with no option"
+for example in "$root"/usr/share/doc/probity/examples/*.d; do
+  in_root -e --kernel 6.18.44-fc-v657 -s "/usr/share/doc/probity/examples/${example##*/}" \
+    >/dev/null 2>"$work/example.err" ||
+    { cat "$work/example.err" >&2; fail "the installed example ${example##*/} does not compile as it is"; }
+done
+
 step "the installed probity reads only its own index"
 mv "$root/usr/share/probity/probity.idx" "$work/probity.idx.aside"
 if in_root -l sched:sched_switch >/dev/null 2>"$work/noindex.err"; then
@@ -179,7 +191,8 @@ env -u PROBITY_INDEX "$root/usr/bin/probity" -l sched:sched_switch >/dev/null ||
   fail "$root/usr/bin/probity does not read $root/usr/share/probity/probity.idx beside it"
 
 step "the installed man pages read with man -l"
-for page in man1/probity.1 man5/probity-catalogue.5 man7/probity-language.7 man7/probity-sched.7; do
+for page in man1/probity.1 man5/probity-catalogue.5 man7/probity-language.7 man7/probity-sched.7 \
+    man7/probity-diagnostics.7; do
   file=$root/usr/share/man/$page.gz
   MANWIDTH=100 man -l "$file" >"$work/page.out" 2>"$work/page.err" || { cat "$work/page.err" >&2; fail "man -l $file failed"; }
   [[ ! -s $work/page.err ]] || { cat "$work/page.err" >&2; fail "man -l $file warned"; }
@@ -187,6 +200,9 @@ for page in man1/probity.1 man5/probity-catalogue.5 man7/probity-language.7 man7
 done
 MANWIDTH=100 man -l "$root/usr/share/man/man7/probity-sched.7.gz" >"$work/page.out" 2>/dev/null
 grep -q 'sched_switch' "$work/page.out" || fail "probity-sched(7) does not document sched_switch"
+MANWIDTH=100 man -l "$root/usr/share/man/man7/probity-diagnostics.7.gz" >"$work/page.out" 2>/dev/null
+grep -q 'D_HAZARD_HOT' "$work/page.out" || fail "probity-diagnostics(7) does not document D_HAZARD_HOT"
+in_root man D_HAZARD_HOT >"$work/man-tag.out" 2>&1 || { cat "$work/man-tag.out" >&2; fail "probity man D_HAZARD_HOT failed"; }
 
 rm -rf "$root" "$work/extracted"
 echo "PASS: $deb installs into a fresh root and runs there"

@@ -21,10 +21,11 @@ struct ManName {
   int section;
 };
 
-constexpr std::array<ManName, 3> man_names{{
+constexpr std::array<ManName, 4> man_names{{
     {"probity.1", "probity", 1},
     {"language", "probity-language", 7},
     {"catalogue-format", "probity-catalogue", 5},
+    {"diagnostics", "probity-diagnostics", 7},
 }};
 
 // The text of the first "# " heading, else the path.

@@ -11,8 +11,9 @@ namespace probity::manual::detail {
 
 // One page per chapter, in path order: path "language" for language.md,
 // "guide/getting-started" for guide/getting-started.md. language.md,
-// catalogue-format.md and probity.1.md are also the man pages
-// probity-language(7), probity-catalogue(5) and probity(1).
+// catalogue-format.md, diagnostics.md and probity.1.md are also the man pages
+// probity-language(7), probity-catalogue(5), probity-diagnostics(7) and
+// probity(1).
 std::vector<Page> guide_pages();
 
 }  // namespace probity::manual::detail

@@ -64,6 +64,14 @@ std::string terminal_entry(const catalogue::Index& index, std::string_view probe
   const std::string quoted = "\"" + std::string(probe) + "\"";
   if (matches.empty()) {
     std::string message = "no catalogued release has the probe " + quoted;
+    const bool names_a_provider = pattern->provider == "*" && std::any_of(every_probe.begin(), every_probe.end(),
+                                                                          [&](const ProbeName& name) {
+                                                                            return name.first == pattern->event;
+                                                                          });
+    if (names_a_provider) {
+      throw std::invalid_argument(message + "; " + pattern->event + " is a provider: probity -l '" + pattern->event +
+                                  ":*' lists its probes, and probity man " + pattern->event + ":PROBE describes one");
+    }
     const std::vector<std::string> suggestions = close_names(every_probe, *pattern);
     if (!suggestions.empty()) throw std::invalid_argument(message + "; did you mean " + join(suggestions, ", ") + "?");
     throw std::invalid_argument(message + "; probity -l lists every probe");

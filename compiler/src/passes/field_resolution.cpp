@@ -49,11 +49,15 @@ std::uint8_t element_size(const FieldLayout& layout) {
 
 ValueType field_type(const FieldLayout& layout) {
   switch (layout.kind) {
-    case FieldKind::Integer:
-      if (layout.size == 1 || layout.size == 2 || layout.size == 4 || layout.size == 8) {
-        return ValueType::integer(static_cast<std::uint8_t>(layout.size), layout.is_signed);
+    case FieldKind::Integer: {
+      // The value of the field's C type, which may be narrower than its slot
+      // (a system call's int argument in an unsigned long).
+      const catalogue::IntegerShape value = catalogue::value_shape(layout);
+      if (value.size == 1 || value.size == 2 || value.size == 4 || value.size == 8) {
+        return ValueType::integer(static_cast<std::uint8_t>(value.size), value.is_signed);
       }
       return ValueType::void_type();
+    }
     case FieldKind::Pointer: return ValueType::uint64();
     case FieldKind::String:
     case FieldKind::DynamicString: return ValueType::string();

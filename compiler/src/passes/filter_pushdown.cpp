@@ -29,6 +29,16 @@
 //    the kernel: not pushed.
 //  - pid is the thread group id, which the record does not hold (common_pid
 //    is the thread id: D's tid), so it is never pushed.
+//  - A field whose C type is not its slot (catalogue::value_shape): every
+//    system call argument is recorded as an unsigned long, so `pid_t pid`
+//    is an 8-byte unsigned slot holding the caller's register, whose upper
+//    32 bits the system call ignores and D ignores too. The kernel compares
+//    the whole slot, unsigned. A value narrower than its slot is only read
+//    by bit tests of its low bits (`slot & mask`): == and != as tests of
+//    each bit, < 0 and >= 0 as the sign bit, & with a mask of the value's
+//    width; other orderings stay in user space. A signed value as wide as
+//    its unsigned slot is the same bits: == != & as they are, orderings as
+//    ranges of the unsigned slot (the negatives lie above the others).
 #include <cctype>
 #include <cstdint>
 #include <limits>
@@ -108,9 +118,14 @@ Rendered conjunction(const std::vector<Rendered>& conjuncts) {
   return all;
 }
 
-struct IntegerShape {
-  std::uint32_t size = 0;  // bytes
-  bool is_signed = false;
+using catalogue::IntegerShape;
+
+// A field whose value is not its slot as the kernel compares it.
+struct Reinterpretation {
+  IntegerShape value;  // its C type
+  IntegerShape slot;   // what the record holds and the kernel compares
+
+  friend bool operator==(const Reinterpretation&, const Reinterpretation&) = default;
 };
 
 // A field or built-in as the kernel filter names it.
@@ -120,6 +135,7 @@ struct Operand {
   std::vector<IntegerShape> shapes;  // an integer's C type in each event that has it
   bool unsigned_64_in_d = false;     // D's type is uint64: D compares it unsigned
   bool allows_bit_and = true;        // the kernel evaluates `name & value`
+  std::optional<Reinterpretation> reinterpreted;  // the same in every event that has it
 };
 
 // An integer constant as D sees it: `bits` read as int64, or as uint64 when
@@ -144,6 +160,11 @@ bool fits(const Constant& constant, const IntegerShape& shape) {
 }
 
 bool is_kernel_integer_size(std::uint32_t size) { return size == 1 || size == 2 || size == 4 || size == 8; }
+
+// The bits of a value of `size` bytes.
+std::uint64_t low_mask(std::uint32_t size) {
+  return size >= 8 ? std::numeric_limits<std::uint64_t>::max() : (std::uint64_t{1} << (size * 8)) - 1;
+}
 
 std::optional<Constant> integer_constant(const ast::Expr& expr) {
   if (const auto* literal = std::get_if<ast::IntegerLiteral>(&expr.node)) {
@@ -312,6 +333,67 @@ ast::BinaryOp mirrored(ast::BinaryOp op) {
 
 bool is_ordering(ast::BinaryOp op) { return op != ast::BinaryOp::Equal && op != ast::BinaryOp::NotEqual; }
 
+Rendered same_text(std::string text) { return {text, std::move(text), false}; }
+
+Rendered slot_test(const std::string& name, std::string_view op, std::uint64_t number) {
+  return same_text(name + " " + std::string(op) + " " + std::to_string(number));
+}
+
+// The low `size` bytes of the slot `name` are `bits`: each set bit set, no
+// other bit of them set, whatever the bits above.
+Rendered low_bits_equal(const std::string& name, std::uint32_t size, std::uint64_t bits) {
+  const std::uint64_t mask = low_mask(size);
+  bits &= mask;
+  std::string text;
+  for (unsigned bit = 0; bit < size * 8; ++bit) {
+    if (((bits >> bit) & 1U) != 0) text += slot_test(name, "&", std::uint64_t{1} << bit).kernel + " && ";
+  }
+  if (const std::uint64_t clear = mask & ~bits; clear != 0) {
+    text += negated(slot_test(name, "&", clear)).kernel;
+  } else {
+    text.resize(text.size() - 4);  // the last " && "
+  }
+  return {text, text, text.find("&&") != std::string::npos};
+}
+
+// `value OP constant` for a value narrower than its slot.
+std::optional<Rendered> narrowed_comparison(const std::string& name, IntegerShape value, ast::BinaryOp op,
+                                            std::int64_t constant) {
+  const std::uint64_t sign = std::uint64_t{1} << (value.size * 8 - 1);
+  const auto bits = static_cast<std::uint64_t>(constant);
+  const bool zero = (bits & low_mask(value.size)) == 0;
+  switch (op) {
+    case ast::BinaryOp::Equal: return low_bits_equal(name, value.size, bits);
+    case ast::BinaryOp::NotEqual:
+      return zero ? slot_test(name, "&", low_mask(value.size)) : negated(low_bits_equal(name, value.size, bits));
+    default: break;
+  }
+  const bool below_zero = (op == ast::BinaryOp::Less && constant == 0) || (op == ast::BinaryOp::LessEqual && constant == -1);
+  const bool from_zero =
+      (op == ast::BinaryOp::GreaterEqual && constant == 0) || (op == ast::BinaryOp::Greater && constant == -1);
+  if (value.is_signed && below_zero) return slot_test(name, "&", sign);
+  if (value.is_signed && from_zero) return negated(slot_test(name, "&", sign));
+  if (!value.is_signed && op == ast::BinaryOp::Greater && constant == 0) return slot_test(name, "&", low_mask(value.size));
+  if (!value.is_signed && op == ast::BinaryOp::LessEqual && constant == 0) return low_bits_equal(name, value.size, 0);
+  return std::nullopt;
+}
+
+// `value OP constant` for a signed value in an unsigned slot of its width:
+// the non-negative values are the slot's lower half, the negatives its upper
+// half, each in order.
+Rendered signed_in_unsigned_slot(const std::string& name, IntegerShape value, ast::BinaryOp op, std::int64_t constant) {
+  const std::uint64_t sign = std::uint64_t{1} << (value.size * 8 - 1);
+  const std::uint64_t bits = static_cast<std::uint64_t>(constant) & low_mask(value.size);
+  const std::string op_text(*comparison_text(op));
+  if (!is_ordering(op)) return slot_test(name, op_text, bits);
+  const Rendered compared = slot_test(name, op_text, bits);
+  const bool below = op == ast::BinaryOp::Less || op == ast::BinaryOp::LessEqual;
+  if (constant < 0) {
+    return below ? joined(slot_test(name, ">=", sign), "&&", compared) : joined(compared, "||", slot_test(name, "<", sign));
+  }
+  return below ? joined(compared, "||", slot_test(name, ">=", sign)) : joined(compared, "&&", slot_test(name, "<", sign));
+}
+
 // What the kernel can evaluate of one clause's predicate, for the clause's
 // events and the catalogue's layouts of them.
 class ClauseFilter {
@@ -407,6 +489,14 @@ class ClauseFilter {
       // D reads a negative value of a signed field as huge here: order differs.
       if (unsigned_in_d && shape.is_signed && is_ordering(op)) return std::nullopt;
     }
+    if (const std::optional<Reinterpretation>& slot = kernel_operand.reinterpreted) {
+      const auto value = static_cast<std::int64_t>(constant.bits);
+      if (slot->value.size < slot->slot.size) return narrowed_comparison(kernel_operand.name, slot->value, op, value);
+      if (slot->value.size == slot->slot.size && slot->value.is_signed && !slot->slot.is_signed && !unsigned_in_d) {
+        return signed_in_unsigned_slot(kernel_operand.name, slot->value, op, value);
+      }
+      return std::nullopt;
+    }
     const std::string prefix = kernel_operand.name + " " + std::string(*comparison_text(op)) + " ";
     return Rendered{prefix + constant.kernel_numeral(), prefix + constant.verify_numeral(), false};
   }
@@ -417,6 +507,15 @@ class ClauseFilter {
     const std::optional<Constant> constant = integer_constant(mask);
     if (!kernel_operand || kernel_operand->is_string || !kernel_operand->allows_bit_and || !constant) {
       return std::nullopt;
+    }
+    if (const std::optional<Reinterpretation>& slot = kernel_operand->reinterpreted) {
+      // A mask within the value's bits, or a negative one that fits a signed
+      // value, meets D's 64-bit value where it meets the slot's low bits.
+      if (slot->value.size > slot->slot.size) return std::nullopt;
+      if (!fits(*constant, slot->value) && (constant->negative() || constant->bits > low_mask(slot->value.size))) {
+        return std::nullopt;
+      }
+      return slot_test(kernel_operand->name, "&", constant->bits & low_mask(slot->value.size));
     }
     // A mask that is a value of the field's type has no bits that D's
     // extension to 64 bits could meet while the kernel's cast drops them.
@@ -487,8 +586,15 @@ class ClauseFilter {
       if (layout->kind != FieldKind::Integer && !numeric_pointer) return std::nullopt;
       if (!is_kernel_integer_size(layout->size)) return std::nullopt;
       // D's value must be the field's value: same width, same signedness.
-      if (layout->size != type.size || layout->is_signed != type.is_signed) return std::nullopt;
-      result.shapes.push_back({layout->size, layout->is_signed});
+      const IntegerShape value = catalogue::value_shape(*layout);
+      const IntegerShape recorded = catalogue::slot_shape(*layout);
+      if (value.size != type.size || value.is_signed != type.is_signed) return std::nullopt;
+      const std::optional<Reinterpretation> reinterpreted =
+          value == recorded ? std::nullopt : std::optional<Reinterpretation>(Reinterpretation{value, recorded});
+      // Events that store it differently would need different filters.
+      if (!result.shapes.empty() && reinterpreted != result.reinterpreted) return std::nullopt;
+      result.reinterpreted = reinterpreted;
+      result.shapes.push_back(value);
     }
     if (!found) return std::nullopt;
     return result;
@@ -511,7 +617,7 @@ class ClauseFilter {
           return std::nullopt;
         }
         result.name = common_pid->name;
-        result.shapes.push_back({common_pid->size, common_pid->is_signed});
+        result.shapes.push_back(catalogue::slot_shape(*common_pid));
         result.unsigned_64_in_d = !type.is_signed && type.size == 8;
         return result;
       }

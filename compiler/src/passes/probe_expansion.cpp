@@ -18,6 +18,7 @@
 
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/probe_pattern.hpp"
+#include "probity/catalogue/probe_spellings.hpp"
 #include "probity/catalogue/site_policy.hpp"
 #include "passes/passes.hpp"
 
@@ -31,53 +32,19 @@ bool is_glob(std::string_view text) { return text.find_first_of("*?[") != std::s
 
 std::string full_name(const Event& event) { return event.provider + ":" + event.name; }
 
-// DTrace providers and probes with a tracepoint that does the same job.
-struct Translation {
-  std::string_view provider;
-  std::string_view name;  // "" for any
-  std::string_view tracepoint;
-};
-constexpr std::array dtrace_translations{
-    Translation{"proc", "exec-success", "sched:sched_process_exec"},
-    Translation{"proc", "exec", "sched:sched_process_exec"},
-    Translation{"proc", "exit", "sched:sched_process_exit"},
-    Translation{"proc", "create", "sched:sched_process_fork"},
-    Translation{"proc", "signal-send", "signal:signal_generate"},
-    Translation{"proc", "signal-handle", "signal:signal_deliver"},
-    Translation{"sched", "on-cpu", "sched:sched_switch"},
-    Translation{"sched", "off-cpu", "sched:sched_switch"},
-    Translation{"sched", "enqueue", "sched:sched_wakeup"},
-    Translation{"sched", "wakeup", "sched:sched_wakeup"},
-    Translation{"io", "start", "block:block_rq_issue"},
-    Translation{"io", "done", "block:block_rq_complete"},
-};
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (std::size_t end; (end = text.find(separator, start)) != std::string_view::npos; start = end + 1) {
-    parts.push_back(text.substr(start, end - start));
+// A hint for a DTrace or bpftrace spelling of a probe that a tracepoint
+// covers (catalogue/probe_spellings), with the opt-in it needs here.
+std::string spelling_hint(const catalogue::Catalogue& catalogue, std::string_view text) {
+  const std::optional<catalogue::SpellingMatch> match = catalogue::tracepoint_for(text);
+  if (!match) return {};
+  std::string hint = "use " + match->tracepoint + (match->note.empty() ? "" : " (" + match->note + ")");
+  const std::size_t colon = match->tracepoint.find(':');
+  const Event* event = catalogue.find_event(match->tracepoint.substr(0, colon), match->tracepoint.substr(colon + 1));
+  if (event != nullptr && (event->hazard.level == Hazard::Hot || event->hazard.level == Hazard::Sensitive)) {
+    const std::string option = event->hazard.level == Hazard::Hot ? "allow=hot" : "allow=sensitive";
+    hint += "; it is " + std::string(catalogue::to_string(event->hazard.level)) + ": #pragma D option " + option;
   }
-  parts.push_back(text.substr(start));
-  return parts;
-}
-
-// A hint for DTrace descriptions with an obvious tracepoint equivalent.
-std::string dtrace_hint(std::string_view text) {
-  const auto parts = split(text, ':');
-  if (parts.size() != 4) return {};
-  if (parts[0] == "syscall" && !parts[2].empty()) {
-    const std::string call(parts[2]);
-    if (parts[3] == "entry") return "use syscalls:sys_enter_" + call + " (args->FIELD holds the arguments by name)";
-    if (parts[3] == "return") return "use syscalls:sys_exit_" + call + " (args->ret holds the return value)";
-    return "use syscalls:sys_enter_" + call + " or syscalls:sys_exit_" + call;
-  }
-  for (const Translation& translation : dtrace_translations) {
-    if (parts[0] == translation.provider && parts[3] == translation.name) {
-      return "DTrace's " + std::string(text) + " corresponds to the tracepoint " + std::string(translation.tracepoint);
-    }
-  }
-  return {};
+  return hint;
 }
 
 std::vector<std::string> all_probe_names(const catalogue::Catalogue& catalogue) {
@@ -92,7 +59,7 @@ std::vector<std::string> all_probe_names(const catalogue::Catalogue& catalogue) 
 void report_no_match(Context& context, const ast::ProbeDescription& description,
                      const catalogue::ProbePattern& pattern) {
   const catalogue::Catalogue& catalogue = context.catalogue;
-  std::string hint = dtrace_hint(description.text);
+  std::string hint = spelling_hint(catalogue, description.text);
   if (hint.empty() && !is_glob(pattern.provider) && catalogue.find_provider(pattern.provider) == nullptr) {
     std::vector<std::string> providers;
     for (const auto& provider : catalogue.providers) providers.push_back(provider.name);
@@ -173,7 +140,7 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
   std::string error;
   const auto pattern = catalogue::ProbePattern::parse(text, &error);
   if (!pattern) {
-    const std::string hint = dtrace_hint(text);
+    const std::string hint = spelling_hint(context.catalogue, text);
     const bool other_kind = error.starts_with("only tracepoints");
     context.diagnostics.error(other_kind || !hint.empty() ? "D_PROBE_UNSUPPORTED" : "D_PROBE_SYNTAX", description.span,
                               error, hint.empty() && other_kind

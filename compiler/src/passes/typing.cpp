@@ -1173,6 +1173,20 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
         expr.resolved.function = static_cast<std::int32_t>(Function::Trace);
         break;
       }
+      // bpftrace's print(@a, top[, divisor]) prints the `top` largest
+      // entries, each value divided by `divisor`: DTrace's trunc and normalize.
+      if (call.name == "print" && call.arguments.size() >= 2 &&
+          std::holds_alternative<ast::AggregationRef>(call.arguments[0]->node) &&
+          !std::holds_alternative<ast::AggregationRef>(call.arguments[1]->node)) {
+        const std::string name = "@" + std::get<ast::AggregationRef>(call.arguments[0]->node).name;
+        context_.diagnostics.error(
+            "D_FUNC_ARGS", call.arguments[1]->span,
+            "print(" + name + ", N) prints the N largest entries in bpftrace; Probity's print() takes aggregations only",
+            "write trunc(" + name + ", N); print(" + name + ") to keep and print the N largest (trunc drops the others" +
+                " for good)" + (call.arguments.size() >= 3 ? ", and normalize(" + name + ", D) to divide the values by D" : ""));
+        argument_types(1);
+        break;
+      }
       const auto* format = std::get_if<ast::StringLiteral>(&call.arguments[0]->node);
       const std::size_t first_aggregation = format != nullptr ? 1 : 0;
       if (format != nullptr) check(*call.arguments[0]);

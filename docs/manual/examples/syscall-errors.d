@@ -2,16 +2,18 @@
  * syscall-errors.d: which processes get errors from system calls, from
  * which call and with which errno?
  *
- * Run:     probity -q -x allow=hot -s syscall-errors.d
+ * Run:     probity -q -s syscall-errors.d
  *          (Ctrl-C prints one row per process, syscall number and errno)
- * Options: -x allow=hot   raw_syscalls:sys_exit fires on every system call
- *                         return.  The predicate is handed to the kernel's
- *                         event filter, so only failed calls reach probity.
+ * Options: allow=hot, set by the #pragma below: raw_syscalls:sys_exit fires on
+ *          every system call return.  The predicate is handed to the kernel's
+ *          event filter, so only failed calls reach probity.
  * Reading: ID is the system call number (ausyscall ID, or
  *          /usr/include/asm/unistd_64.h); ERRNO is the negative errno
  *          (-2 ENOENT, -11 EAGAIN, -13 EACCES, ...).
  * Kernels: 6.1, 6.12, 6.18.
  */
+#pragma D option allow=hot
+
 raw_syscalls:sys_exit
 /args->ret < 0/
 {

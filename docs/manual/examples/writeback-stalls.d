@@ -2,13 +2,12 @@
  * writeback-stalls.d: which processes stall waiting for dirty pages to be
  * written back, and for how long do their fsync() calls block?
  *
- * Run:     probity -q -x amin=Unstable -s writeback-stalls.d
+ * Run:     probity -q -s writeback-stalls.d
  *          (Ctrl-C prints the tables and the fsync histograms)
- * Options: -x amin=Unstable   balance_dirty_pages's data is Unstable: its
- *                             fields are the internals of the dirty-throttling
- *                             control loop (two were renamed after 6.12).  The
- *                             script reads only bdi and pause, which all three
- *                             releases have.
+ * Options: amin=Unstable, set by the #pragma below: balance_dirty_pages's data
+ *          is Unstable: its fields are the internals of the dirty-throttling
+ *          control loop (two were renamed after 6.12).  The script reads only
+ *          bdi and pause, which all three releases have.
  * Reading: folio_wait_writeback fires each time a task must wait for a page
  *          that is being written to disk (fsync, truncate, rewriting a page
  *          under I/O); balance_dirty_pages fires when the kernel throttles a
@@ -16,6 +15,8 @@
  *          the pause it imposed (in milliseconds).
  * Kernels: 6.1, 6.12, 6.18.
  */
+#pragma D option amin=Unstable
+
 writeback:folio_wait_writeback
 {
   @waits[execname, args->name] = count();

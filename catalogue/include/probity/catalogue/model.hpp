@@ -57,6 +57,24 @@ struct FieldLayout {
   friend bool operator==(const FieldLayout&, const FieldLayout&) = default;
 };
 
+// The integer an integer field holds: its C type's width and signedness.
+// A record's slot can be wider than the type and of the other signedness:
+// the kernel records every system call argument as an unsigned long, so
+// "pid_t pid" has size 8 and signed 0, and holds the register the caller
+// passed, whose upper bits the system call ignores (kill(-15540, 0) may
+// record 0x00000000ffffc34c). The value is the slot's low `size` bytes,
+// sign-extended when `is_signed`. For a type Probity does not know as an
+// integer (typedefs, enums, plain char) it is the slot's own size and
+// signedness, as the kernel's format file declares them.
+struct IntegerShape {
+  std::uint32_t size = 0;  // bytes
+  bool is_signed = false;
+
+  friend bool operator==(const IntegerShape&, const IntegerShape&) = default;
+};
+IntegerShape slot_shape(const FieldLayout& layout);
+IntegerShape value_shape(const FieldLayout& layout);
+
 // Equal for anyone reading the record: the same layout, except that the
 // signedness of a string's chars (which 6.2's -funsigned-char changed for
 // every char array) does not change what the string reads.

@@ -82,6 +82,15 @@ std::string terminal_entry(const catalogue::Index& index, std::string_view probe
                            const std::function<void(catalogue::Catalogue&)>& adjust = {},
                            const catalogue::Catalogue* running = nullptr);
 
+// `probity man D_TAG`: the diagnostic's section of the manual's
+// diagnostics.md (also probity-diagnostics(7)) for a terminal: what it means,
+// its example and the message it prints, and the fix, wrapped to `width`
+// columns. Throws std::invalid_argument naming the closest tag when no
+// section documents `tag`.
+std::string diagnostic_entry(std::string_view tag, int width = 80);
+// Every tag diagnostics.md documents, in its order.
+std::vector<std::string> diagnostic_tags_documented();
+
 // The two ways a terminal shows a probe. ManPage: probity man's sections,
 // upper-case headings at the margin and four-space indents. DTrace: probity
 // -lv's blocks, as dtrace -lv prints them, title-case headings one tab in.
