@@ -8,6 +8,7 @@
 #include "cli_error.hpp"
 #include "index_location.hpp"
 #include "live_events.hpp"
+#include "usdt_list.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/probe_pattern.hpp"
@@ -198,6 +199,13 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
 }  // namespace
 
 int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
+  const auto usdt_count = std::count_if(options.patterns.begin(), options.patterns.end(), is_usdt_pattern);
+  if (usdt_count > 0) {
+    if (static_cast<std::size_t>(usdt_count) != options.patterns.size()) {
+      throw CliError("list USDT probes (usdt:PATH...) and tracepoints in separate commands");
+    }
+    return run_usdt_list(options.patterns, options.verbose, out);
+  }
   std::vector<ProbePattern> patterns;
   std::vector<std::string> pattern_texts;
   for (const std::string& text : options.patterns) {

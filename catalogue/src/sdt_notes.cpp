@@ -1,16 +1,19 @@
 #include "probity/catalogue/sdt_notes.hpp"
 
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <gelf.h>
 #include <libelf.h>
 
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
 
+#include "probity/catalogue/probe_pattern.hpp"
 #include "probity/io/unique_fd.hpp"
 
 namespace probity::catalogue {
@@ -411,6 +414,97 @@ std::vector<SdtProbe> read_sdt_notes(const std::filesystem::path& file) {
     probes.push_back(std::move(probe));
   }
   return probes;
+}
+
+bool UsdtPattern::is_usdt(std::string_view text) {
+  if (text.starts_with("usdt:") || text.starts_with("U:")) return true;
+  // PROVIDER:MODULE:FUNCTION:NAME with a path as the module.
+  const std::size_t first = text.find(':');
+  if (first == std::string_view::npos) return false;
+  const std::size_t second = text.find(':', first + 1);
+  return second != std::string_view::npos && text.substr(first + 1, second - first - 1).find('/') != std::string_view::npos;
+}
+
+std::optional<UsdtPattern> UsdtPattern::parse(std::string_view text, std::string* error) {
+  const auto reject = [&](std::string message) -> std::optional<UsdtPattern> {
+    if (error != nullptr) *error = std::move(message);
+    return std::nullopt;
+  };
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t colon = text.find(':', start);
+    parts.push_back(text.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  UsdtPattern pattern;
+  if (parts[0] == "usdt" || parts[0] == "U") {
+    if (parts.size() < 2 || parts.size() > 4 || parts[1].empty()) {
+      return reject("USDT probe description " + quoted +
+                    " is not usdt:PATH, usdt:PATH:PROBE or usdt:PATH:PROVIDER:PROBE");
+    }
+    pattern.path = std::string(parts[1]);
+    if (parts.size() == 3) pattern.probe = std::string(parts[2]);
+    if (parts.size() == 4) {
+      pattern.provider = std::string(parts[2]);
+      pattern.probe = std::string(parts[3]);
+    }
+  } else {
+    if (parts.size() != 4 || parts[1].empty() || !(parts[2].empty() || parts[2] == "*")) {
+      return reject("USDT probe description " + quoted + " is not PROVIDER:PATH::PROBE");
+    }
+    pattern.provider = parts[0].empty() ? "*" : std::string(parts[0]);
+    pattern.path = std::string(parts[1]);
+    pattern.probe = parts[3].empty() ? "*" : std::string(parts[3]);
+  }
+  for (std::string* glob : {&pattern.provider, &pattern.probe}) {
+    if (glob->empty()) *glob = "*";
+    if (const auto problem = glob_problem(*glob)) {
+      return reject(problem->message + " in USDT probe description " + quoted);
+    }
+  }
+  return pattern;
+}
+
+bool UsdtPattern::matches(const SdtProbe& site) const {
+  const auto glob_matches = [](const std::string& glob, const std::string& name) {
+    return fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+  };
+  return glob_matches(provider, site.provider) &&
+         (glob_matches(probe, site.name) || glob_matches(probe, sdt_d_name(site.name)));
+}
+
+std::filesystem::path resolve_usdt_binary(std::string_view path) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (path.find('/') != std::string_view::npos) {
+    candidates.emplace_back(path);
+  } else {
+    if (const char* search = std::getenv("PATH")) {
+      const std::string_view directories(search);
+      for (std::size_t start = 0; start <= directories.size();) {
+        const std::size_t colon = std::min(directories.find(':', start), directories.size());
+        if (colon > start) candidates.push_back(fs::path(directories.substr(start, colon - start)) / path);
+        start = colon + 1;
+      }
+    }
+    for (const char* directory : {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+                                  "/lib", "/usr/lib"}) {
+      candidates.push_back(fs::path(directory) / path);
+    }
+  }
+  for (const fs::path& candidate : candidates) {
+    std::error_code error;
+    if (!fs::is_regular_file(candidate, error)) continue;
+    const fs::path canonical = fs::canonical(candidate, error);
+    if (!error) return canonical;
+  }
+  if (path.find('/') != std::string_view::npos) {
+    throw SdtError("probity: " + std::string(path) + ": no such file; give the path of a binary or shared library");
+  }
+  throw SdtError("probity: " + std::string(path) +
+                 ": not found in $PATH or the system library directories; give its path");
 }
 
 std::string sdt_note_name(std::string_view d_name) {

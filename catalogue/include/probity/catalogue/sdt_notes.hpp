@@ -86,6 +86,29 @@ class SdtArgumentContext {
 SdtArgument parse_sdt_argument(std::string_view spec, std::uint64_t site_address, std::uint64_t site_offset,
                                const SdtArgumentContext& context);
 
+// A USDT probe description: bpftrace's `usdt:PATH`, `usdt:PATH:PROBE` and
+// `usdt:PATH:PROVIDER:PROBE`, and DTrace's `PROVIDER:PATH::PROBE` (a module
+// part with a '/'), with globs (*, ?, [...]) in the provider and the probe.
+// A probe part matches the note's name or its DTrace spelling ("query-start"
+// for "query__start").
+struct UsdtPattern {
+  std::string path;  // as written; resolve_usdt_binary finds the file
+  std::string provider = "*";
+  std::string probe = "*";
+
+  // Whether `text` is meant as a USDT description (then parse it).
+  static bool is_usdt(std::string_view text);
+  // nullopt with `error` set when the text is not a well-formed one.
+  static std::optional<UsdtPattern> parse(std::string_view text, std::string* error = nullptr);
+
+  bool matches(const SdtProbe& probe) const;
+};
+
+// The file a USDT description names, canonical (the kernel binds a uprobe to
+// the file's inode): a path with a '/' as it is, a bare name through $PATH
+// and then the system library directories. Throws SdtError when none exists.
+std::filesystem::path resolve_usdt_binary(std::string_view path);
+
 // DTrace spells the note's double underscore as a dash: "query-start" is
 // "query__start". Returns the note's spelling of a D probe name.
 std::string sdt_note_name(std::string_view d_name);
