@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "probity/catalogue/probe_pattern.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace probity::catalogue {
@@ -77,6 +78,58 @@ TEST(SdtNames, DTraceDashesAreTheNotesDoubleUnderscores) {
   EXPECT_EQ(sdt_note_name("query-start"), "query__start");
   EXPECT_EQ(sdt_d_name("query__start"), "query-start");
   EXPECT_EQ(sdt_note_name("request"), "request");
+}
+
+UsdtPattern parse_pattern(std::string_view text) {
+  std::string error;
+  const auto pattern = UsdtPattern::parse(text, &error);
+  EXPECT_TRUE(pattern.has_value()) << text << ": " << error;
+  return pattern.value_or(UsdtPattern{});
+}
+
+TEST(UsdtPatternParse, BpftraceAndDTraceSpellings) {
+  const auto fields = [](const UsdtPattern& pattern) {
+    return std::vector<std::string>{pattern.path, pattern.provider, pattern.probe};
+  };
+  using Fields = std::vector<std::string>;
+  EXPECT_EQ(fields(parse_pattern("usdt:/bin/app")), (Fields{"/bin/app", "*", "*"}));
+  EXPECT_EQ(fields(parse_pattern("usdt:/bin/app:request")), (Fields{"/bin/app", "*", "request"}));
+  EXPECT_EQ(fields(parse_pattern("usdt:/bin/app:prov:req*")), (Fields{"/bin/app", "prov", "req*"}));
+  EXPECT_EQ(fields(parse_pattern("U:app:prov:request")), (Fields{"app", "prov", "request"}));
+  EXPECT_EQ(fields(parse_pattern("prov:/bin/app::query-start")), (Fields{"/bin/app", "prov", "query-start"}));
+  EXPECT_EQ(fields(parse_pattern("prov:/bin/app:*:")), (Fields{"/bin/app", "prov", "*"}));
+  EXPECT_TRUE(UsdtPattern::is_usdt("usdt:/bin/app"));
+  EXPECT_TRUE(UsdtPattern::is_usdt("prov:./app::probe"));
+  EXPECT_FALSE(UsdtPattern::is_usdt("sched:::sched_switch"));
+  EXPECT_FALSE(UsdtPattern::is_usdt("sched:sched_switch"));
+}
+
+TEST(UsdtPatternParse, MalformedDescriptionsSayWhatIsExpected) {
+  for (const std::string_view text : {"usdt:", "usdt:/a:b:c:d", "prov:/bin/app:main:probe", "usdt:/a:p:[z-a]"}) {
+    std::string error;
+    EXPECT_FALSE(UsdtPattern::parse(text, &error).has_value()) << text;
+    EXPECT_NE(error.find(std::string(text)), std::string::npos) << error;
+  }
+}
+
+TEST(UsdtPatternMatch, AProbeMatchesByTheNotesNameOrItsDTraceSpelling) {
+  SdtProbe probe;
+  probe.provider = "postgresql";
+  probe.name = "query__start";
+  EXPECT_TRUE(parse_pattern("usdt:/p:postgresql:query__start").matches(probe));
+  EXPECT_TRUE(parse_pattern("postgresql:/p::query-start").matches(probe));
+  EXPECT_TRUE(parse_pattern("usdt:/p:query-*").matches(probe));
+  EXPECT_FALSE(parse_pattern("usdt:/p:python:query__start").matches(probe));
+  EXPECT_FALSE(parse_pattern("usdt:/p:postgresql:query__done").matches(probe));
+}
+
+TEST(UsdtPatternParse, ProgramsRefuseUsdtProbesForNowSayingSo) {
+  std::string error;
+  EXPECT_FALSE(ProbePattern::parse("usdt:/bin/app:prov:request", &error).has_value());
+  EXPECT_TRUE(error.starts_with("only tracepoints are supported")) << error;
+  EXPECT_NE(error.find("probity -l lists"), std::string::npos) << error;
+  EXPECT_FALSE(ProbePattern::parse("prov:/bin/app::request", &error).has_value());
+  EXPECT_NE(error.find("USDT probe"), std::string::npos) << error;
 }
 
 std::map<std::string, std::vector<SdtProbe>> by_name(const std::vector<SdtProbe>& probes) {
