@@ -1,13 +1,17 @@
 // USDT probes end to end on the test program (tests/usdt/): probity -l
 // 'usdt:...' as a user runs it, and uprobe events as a kernel resource:
 // created in uprobe_events, enabled in a session's instance, firing with the
-// note's arguments, and removed on every way out, including after SIGKILL.
+// note's arguments, and removed on every way out: close, exit(), the stop
+// signals, and after a SIGKILL by the next run.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +24,7 @@
 #include "probity/catalogue/sdt_notes.hpp"
 #include "probity/consumer/session.hpp"
 #include "probity/consumer/stale_instances.hpp"
+#include "probity/consumer/stop_signals.hpp"
 #include "probity/consumer/tracefs_error.hpp"
 #include "probity/consumer/uprobe_events.hpp"
 #include "support/forked_child.hpp"
@@ -255,6 +260,31 @@ TEST(UprobeEventsTest, ExitWithoutUnwindingRemovesThem) {
   ASSERT_FALSE(group.empty());
   child.wait();
   EXPECT_TRUE(group_lines(group).empty()) << read_file(tracefs / "uprobe_events");
+}
+
+TEST(UprobeEventsTest, EveryStopSignalEndsTheOwnerThroughTheTeardownPath) {
+  REQUIRE_TRACEFS();
+  for (const int stop_signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE}) {
+    Child child([](Child& self) {
+      // As a run does: the stop signals become a readable fd, and the run
+      // returns through its destructors.
+      StopSignals signals;
+      UprobeEvents uprobes(app_uprobes({"request"}), tracefs);
+      self.report(uprobes.group());
+      pollfd wait{signals.fd(), POLLIN, 0};
+      while (::poll(&wait, 1, 10000) < 0 && errno == EINTR) {
+      }
+      return signals.signal();
+    });
+    const std::string group = child.read_report();
+    ASSERT_FALSE(group.empty());
+    ASSERT_EQ(group_lines(group).size(), 1u);
+    ::kill(child.pid(), stop_signal);
+    const int status = child.wait();
+    ASSERT_TRUE(WIFEXITED(status)) << strsignal(stop_signal);
+    EXPECT_EQ(WEXITSTATUS(status), stop_signal) << "the child stopped on " << strsignal(stop_signal);
+    EXPECT_TRUE(group_lines(group).empty()) << strsignal(stop_signal) << " left:\n" << read_file(tracefs / "uprobe_events");
+  }
 }
 
 TEST(UprobeEventsTest, TheNextRunRemovesTheEventsOfAKilledOwnerOnly) {
