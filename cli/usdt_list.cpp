@@ -1,7 +1,6 @@
 #include "usdt_list.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <map>
 #include <ostream>
@@ -9,6 +8,7 @@
 
 #include "cli_error.hpp"
 #include "probity/catalogue/sdt_notes.hpp"
+#include "text_table.hpp"
 
 namespace probity::cli {
 namespace {
@@ -39,29 +39,13 @@ struct ListedProbe {
   std::vector<SdtProbe> sites;
 };
 
-std::string padded(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
-}
-
 void print_table(const std::vector<ListedProbe>& probes, std::ostream& out) {
-  const std::array<std::string, 6> header{"FILE", "PROVIDER", "PROBE", "SITES", "ARGS", "STABILITY"};
-  std::vector<std::array<std::string, 6>> rows;
+  std::vector<std::vector<std::string>> rows;
   for (const ListedProbe& probe : probes) {
     rows.push_back({probe.file.string(), probe.provider, probe.name, std::to_string(probe.sites.size()),
                     std::to_string(probe.sites.front().arguments.size()), undocumented_stability});
   }
-  std::array<std::size_t, 6> widths{};
-  for (std::size_t column = 0; column < widths.size(); ++column) {
-    widths[column] = header[column].size();
-    for (const auto& row : rows) widths[column] = std::max(widths[column], row[column].size());
-  }
-  const auto print_row = [&](const std::array<std::string, 6>& row) {
-    std::string line;
-    for (std::size_t column = 0; column + 1 < row.size(); ++column) line += padded(row[column], widths[column] + 2);
-    out << line << row.back() << '\n';
-  };
-  print_row(header);
-  for (const auto& row : rows) print_row(row);
+  print_columns({"FILE", "PROVIDER", "PROBE", "SITES", "ARGS", "STABILITY"}, rows, out);
 }
 
 std::string describe_argument(std::size_t index, const SdtArgument& argument) {
