@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -475,6 +476,16 @@ bool UsdtPattern::matches(const SdtProbe& site) const {
          (glob_matches(probe, site.name) || glob_matches(probe, sdt_d_name(site.name)));
 }
 
+namespace {
+
+bool starts_like_elf(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[SELFMAG] = {};
+  return in.read(magic, SELFMAG) && std::memcmp(magic, ELFMAG, SELFMAG) == 0;
+}
+
+}  // namespace
+
 std::filesystem::path resolve_usdt_binary(std::string_view path) {
   namespace fs = std::filesystem;
   std::vector<fs::path> candidates;
@@ -494,9 +505,12 @@ std::filesystem::path resolve_usdt_binary(std::string_view path) {
       candidates.push_back(fs::path(directory) / path);
     }
   }
+  // A bare name skips what is not an ELF file: a wrapper script earlier in
+  // $PATH (pyenv's shims) is not what runs the probes.
+  const bool searched = path.find('/') == std::string_view::npos;
   for (const fs::path& candidate : candidates) {
     std::error_code error;
-    if (!fs::is_regular_file(candidate, error)) continue;
+    if (!fs::is_regular_file(candidate, error) || (searched && !starts_like_elf(candidate))) continue;
     const fs::path canonical = fs::canonical(candidate, error);
     if (!error) return canonical;
   }
@@ -504,7 +518,7 @@ std::filesystem::path resolve_usdt_binary(std::string_view path) {
     throw SdtError("probity: " + std::string(path) + ": no such file; give the path of a binary or shared library");
   }
   throw SdtError("probity: " + std::string(path) +
-                 ": not found in $PATH or the system library directories; give its path");
+                 ": no ELF file of that name in $PATH or the system library directories; give its path");
 }
 
 std::string sdt_note_name(std::string_view d_name) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string>
@@ -214,6 +215,33 @@ TEST(SdtNotes, LibstdcxxExceptionProbes) {
 TEST(SdtNotes, AFileWithoutNotesHasNoProbes) {
   // The unit-test binary itself has no .note.stapsdt.
   EXPECT_TRUE(read_sdt_notes("/proc/self/exe").empty());
+}
+
+TEST(UsdtBinary, ABareNameIsSearchedInPathSkippingWhatIsNotElf) {
+  const test_support::ScratchDirectory scratch("probity-usdt-path");
+  // A wrapper script first in $PATH, as pyenv's shims are, then the program.
+  const std::filesystem::path script = scratch.write("shims/probity-usdt-target", "#!/bin/sh\nexec true\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  std::filesystem::create_directories(scratch.path() / "bin");
+  std::filesystem::create_symlink(PROBITY_USDT_APP, scratch.path() / "bin" / "probity-usdt-target");
+  const char* saved = std::getenv("PATH");
+  const std::string previous = saved != nullptr ? saved : "";
+  ::setenv("PATH", ((scratch.path() / "shims").string() + ":" + (scratch.path() / "bin").string()).c_str(), 1);
+  std::filesystem::path found;
+  std::string missing_error;
+  try {
+    found = resolve_usdt_binary("probity-usdt-target");
+    resolve_usdt_binary("probity-usdt-nonesuch");
+  } catch (const SdtError& error) {
+    missing_error = error.what();
+  }
+  ::setenv("PATH", previous.c_str(), 1);
+  // Canonical: the kernel binds a uprobe to the file, not to a link.
+  EXPECT_EQ(found, std::filesystem::canonical(PROBITY_USDT_APP));
+  EXPECT_NE(missing_error.find("probity-usdt-nonesuch: no ELF file of that name in $PATH"), std::string::npos)
+      << missing_error;
+  // A path is taken as it is, ELF or not, and read_sdt_notes says what it is.
+  EXPECT_EQ(resolve_usdt_binary(script.string()), std::filesystem::canonical(script));
 }
 
 TEST(SdtNotes, NotAnElfFileIsAnErrorNamingIt) {
