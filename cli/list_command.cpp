@@ -8,6 +8,8 @@
 #include "cli_error.hpp"
 #include "index_location.hpp"
 #include "live_events.hpp"
+#include "text_table.hpp"
+#include "usdt_list.hpp"
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/probe_pattern.hpp"
@@ -42,10 +44,6 @@ std::string availability(const std::optional<bool>& has) {
 
 std::string hazard_word(const Event& event) {
   return event.hazard.level == Hazard::None ? "-" : std::string(catalogue::to_string(event.hazard.level));
-}
-
-std::string padded(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
 }
 
 // Words of `text` in lines of at most `room` characters; the first line
@@ -137,27 +135,14 @@ std::string nothing_matches(const Catalogue& catalogue, const std::vector<std::s
 
 void print_table(const std::vector<const Event*>& events, const std::vector<std::optional<bool>>& live,
                  std::ostream& out) {
-  const std::array<std::string, 5> header{"PROVIDER", "EVENT", "STABILITY", "HAZARD", "RUNNING"};
-  std::vector<std::array<std::string, 5>> rows;
+  std::vector<std::vector<std::string>> rows;
   rows.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& event = *events[i];
     rows.push_back({event.provider, event.name, stability::to_string(event.stability.value),
                     hazard_word(event), availability(live[i])});
   }
-  std::array<std::size_t, 5> widths{};
-  for (std::size_t column = 0; column < widths.size(); ++column) {
-    widths[column] = header[column].size();
-    for (const auto& row : rows) widths[column] = std::max(widths[column], row[column].size());
-  }
-  const auto print_row = [&](const std::array<std::string, 5>& row) {
-    std::string line;
-    for (std::size_t column = 0; column + 1 < row.size(); ++column) line += padded(row[column], widths[column] + 2);
-    line += row.back();
-    out << line << '\n';
-  };
-  print_row(header);
-  for (const auto& row : rows) print_row(row);
+  print_columns({"PROVIDER", "EVENT", "STABILITY", "HAZARD", "RUNNING"}, rows, out);
 }
 
 void print_verbose(const Event& event, const std::optional<bool>& live, const std::string& running,
@@ -202,6 +187,13 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
 }  // namespace
 
 int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
+  const auto usdt_count = std::count_if(options.patterns.begin(), options.patterns.end(), is_usdt_pattern);
+  if (usdt_count > 0) {
+    if (static_cast<std::size_t>(usdt_count) != options.patterns.size()) {
+      throw CliError("list USDT probes (usdt:PATH...) and tracepoints in separate commands");
+    }
+    return run_usdt_list(options.patterns, options.verbose, out);
+  }
   std::vector<ProbePattern> patterns;
   std::vector<std::string> pattern_texts;
   for (const std::string& text : options.patterns) {

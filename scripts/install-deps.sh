@@ -12,6 +12,8 @@ packages=(
   liblzma-dev
   # Ed25519 signatures of vendor overlays and compiled objects (OpenSSL's EVP API)
   libssl-dev
+  # USDT probes: libelf reads .note.stapsdt; <sys/sdt.h> builds the test program's probes
+  libelf-dev systemtap-sdt-dev
   # probity manual: Markdown rendered to man and HTML; its HTML search is tested in headless Chromium
   libcmark-gfm-dev libcmark-gfm-extensions-dev chromium
   # the package test reads the installed man pages with man -l

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <tuple>
 
+#include "probity/catalogue/sdt_notes.hpp"
+
 namespace probity::catalogue {
 namespace {
 
@@ -126,6 +128,10 @@ std::optional<ProbePattern> ProbePattern::parse(std::string_view text, std::stri
                   ": give one probe description at a time");
   }
 
+  if (UsdtPattern::is_usdt(text)) {
+    return reject("only tracepoints are supported in programs so far: " + quoted(text) +
+                  " names a USDT probe, which probity -l lists but a program cannot trace yet");
+  }
   const std::vector<std::string_view> parts = split_colons(text);
   if (parts.size() >= 2 && is_non_tracepoint_type(parts[0])) {
     return reject("only tracepoints are supported: " + quoted(text) + " names a " +

@@ -20,21 +20,18 @@ std::optional<Number> whole_number(std::string_view text) {
   return value;
 }
 
-}  // namespace
-
-std::string format_instance_name(const InstanceOwner& owner) {
-  return std::string(instance_prefix) + std::to_string(owner.pid) + "-" +
-         std::to_string(owner.start_time) + "-" + std::to_string(owner.sequence);
+std::string format_owner_name(const InstanceOwner& owner, std::string_view prefix, char separator) {
+  return std::string(prefix) + std::to_string(owner.pid) + separator + std::to_string(owner.start_time) +
+         separator + std::to_string(owner.sequence);
 }
 
-std::optional<InstanceOwner> parse_instance_name(std::string_view name) {
-  const std::string_view prefix = instance_prefix;
+std::optional<InstanceOwner> parse_owner_name(std::string_view name, std::string_view prefix, char separator) {
   if (!name.starts_with(prefix)) return std::nullopt;
   name.remove_prefix(prefix.size());
   std::vector<std::string_view> parts;
-  for (std::size_t dash; (dash = name.find('-')) != std::string_view::npos;) {
-    parts.push_back(name.substr(0, dash));
-    name.remove_prefix(dash + 1);
+  for (std::size_t end; (end = name.find(separator)) != std::string_view::npos;) {
+    parts.push_back(name.substr(0, end));
+    name.remove_prefix(end + 1);
   }
   parts.push_back(name);
   if (parts.size() != 3) return std::nullopt;
@@ -43,6 +40,26 @@ std::optional<InstanceOwner> parse_instance_name(std::string_view name) {
   const auto sequence = whole_number<unsigned>(parts[2]);
   if (!pid || *pid <= 0 || !start || !sequence) return std::nullopt;
   return InstanceOwner{*pid, *start, *sequence};
+}
+
+constexpr std::string_view uprobe_group_prefix = "probity_";
+
+}  // namespace
+
+std::string format_instance_name(const InstanceOwner& owner) {
+  return format_owner_name(owner, instance_prefix, '-');
+}
+
+std::optional<InstanceOwner> parse_instance_name(std::string_view name) {
+  return parse_owner_name(name, instance_prefix, '-');
+}
+
+std::string format_uprobe_group(const InstanceOwner& owner) {
+  return format_owner_name(owner, uprobe_group_prefix, '_');
+}
+
+std::optional<InstanceOwner> parse_uprobe_group(std::string_view name) {
+  return parse_owner_name(name, uprobe_group_prefix, '_');
 }
 
 ProcessStatus process_status(pid_t pid) {

@@ -24,6 +24,12 @@ std::string format_instance_name(const InstanceOwner& owner);
 // exactly of that form (such instances are not Probity's).
 std::optional<InstanceOwner> parse_instance_name(std::string_view name);
 
+// The same for the groups of Probity's uprobe events,
+// "probity_<pid>_<start time>_<sequence>": event group names are C
+// identifiers (older kernels refuse a dash).
+std::string format_uprobe_group(const InstanceOwner& owner);
+std::optional<InstanceOwner> parse_uprobe_group(std::string_view name);
+
 // What /proc says about a process now.
 struct ProcessStatus {
   bool exists = false;     // has a /proc entry that is not a zombie

@@ -31,6 +31,7 @@
 #include "probity/consumer/ring_reader.hpp"
 #include "probity/consumer/session.hpp"
 #include "probity/consumer/stale_instances.hpp"
+#include "probity/consumer/uprobe_events.hpp"
 #include "probity/consumer/stop_signals.hpp"
 #include "probity/consumer/verify.hpp"
 #include "text_output.hpp"
@@ -95,6 +96,8 @@ class Run {
     const RuntimeSettings settings = read_settings();
     const fs::path tracing = options_.tracing.empty() ? catalogue::tracing_dir() : options_.tracing;
     for (const std::string& notice : remove_stale_instances(tracing)) err_ << notice << "\n";
+    // After the instances: removing a dead owner's instance disables its uprobe events.
+    for (const std::string& notice : remove_stale_uprobe_events(tracing)) err_ << notice << "\n";
     const std::string release = running_release();
 
     std::vector<EventSpec> specs;

@@ -9,16 +9,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <exception>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <thread>
 #include <utility>
 
+#include "exit_teardown.hpp"
 #include "instance_name.hpp"
 #include "probity/catalogue/harvest.hpp"
 #include "probity/consumer/tracefs_error.hpp"
@@ -61,53 +59,12 @@ struct TracingSession::State {
 
 namespace {
 
-// Sessions alive in this process, for the exit() and std::terminate paths,
-// which do not unwind the stack.
-struct LiveSessions {
-  std::mutex mutex;
-  std::vector<TracingSession::State*> states;
-};
-
-LiveSessions& live_sessions() {
-  static LiveSessions sessions;
-  return sessions;
-}
-
-std::terminate_handler previous_terminate_handler = nullptr;
-
-void tear_down_live_sessions() noexcept {
-  LiveSessions& sessions = live_sessions();
-  std::unique_lock lock(sessions.mutex, std::try_to_lock);
-  if (!lock.owns_lock()) return;
-  for (TracingSession::State* state : sessions.states) {
-    if (state->open && state->owner == ::getpid()) {
-      if (auto error = state->teardown()) std::fprintf(stderr, "%s\n", error->what());
-    }
+// For the exit() and std::terminate paths, which do not unwind the stack.
+void tear_down_at_exit(void* owner) noexcept {
+  auto* state = static_cast<TracingSession::State*>(owner);
+  if (state->open && state->owner == ::getpid()) {
+    if (auto error = state->teardown()) std::fprintf(stderr, "%s\n", error->what());
   }
-}
-
-[[noreturn]] void terminate_with_teardown() noexcept {
-  tear_down_live_sessions();
-  if (previous_terminate_handler != nullptr) previous_terminate_handler();
-  std::abort();
-}
-
-void register_session(TracingSession::State* state) {
-  static std::once_flag hooks_installed;
-  std::call_once(hooks_installed, [] {
-    live_sessions();  // constructed before the atexit hook, so destroyed after it
-    std::atexit(tear_down_live_sessions);
-    previous_terminate_handler = std::set_terminate(terminate_with_teardown);
-  });
-  LiveSessions& sessions = live_sessions();
-  const std::lock_guard lock(sessions.mutex);
-  sessions.states.push_back(state);
-}
-
-void unregister_session(TracingSession::State* state) noexcept {
-  LiveSessions& sessions = live_sessions();
-  const std::lock_guard lock(sessions.mutex);
-  std::erase(sessions.states, state);
 }
 
 bool is_safe_path_component(const std::string& name) {
@@ -313,7 +270,7 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
   detail::InstanceOwner owner{state.owner, own_start_time(), 0};
   state.dir = create_instance(state.tracing, owner, state.name, state.hold);
   state.open = true;
-  register_session(state_.get());
+  detail::register_exit_teardown(tear_down_at_exit, state_.get());
 
   try {
     const fs::path& dir = state.dir;
@@ -358,7 +315,7 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
     }
   } catch (...) {
     state.teardown();
-    unregister_session(state_.get());
+    detail::unregister_exit_teardown(state_.get());
     throw;
   }
 }
@@ -368,7 +325,7 @@ TracingSession::~TracingSession() {
   if (state_->owner == ::getpid()) {
     if (auto error = state_->teardown()) std::fprintf(stderr, "%s\n", error->what());
   }
-  unregister_session(state_.get());
+  detail::unregister_exit_teardown(state_.get());
 }
 
 TracingSession::TracingSession(TracingSession&&) noexcept = default;

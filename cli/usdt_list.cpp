@@ -1,0 +1,142 @@
+#include "usdt_list.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <ostream>
+#include <tuple>
+
+#include "cli_error.hpp"
+#include "probity/catalogue/sdt_notes.hpp"
+#include "text_table.hpp"
+
+namespace probity::cli {
+namespace {
+
+using catalogue::SdtArgument;
+using catalogue::SdtProbe;
+
+// Until a USDT catalogue documents providers, every probe is undocumented.
+constexpr const char* undocumented_stability = "Private/Private/Unknown";
+
+std::string hex(std::uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+std::string without_program_prefix(std::string message) {
+  constexpr std::string_view prefix = "probity: ";
+  if (message.starts_with(prefix)) message.erase(0, prefix.size());
+  return message;
+}
+
+// Every site of one probe of one file.
+struct ListedProbe {
+  std::filesystem::path file;
+  std::string provider;
+  std::string name;
+  std::vector<SdtProbe> sites;
+};
+
+void print_table(const std::vector<ListedProbe>& probes, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows;
+  for (const ListedProbe& probe : probes) {
+    rows.push_back({probe.file.string(), probe.provider, probe.name, std::to_string(probe.sites.size()),
+                    std::to_string(probe.sites.front().arguments.size()), undocumented_stability});
+  }
+  print_columns({"FILE", "PROVIDER", "PROBE", "SITES", "ARGS", "STABILITY"}, rows, out);
+}
+
+std::string describe_argument(std::size_t index, const SdtArgument& argument) {
+  std::string line = "arg" + std::to_string(index) + "  " + padded(argument.type(), 4) + "  " +
+                     padded(argument.location, 28) + "  ";
+  if (argument.fetcharg.empty()) return line + "cannot be fetched: " + argument.problem;
+  return line + "fetched as " + argument.fetcharg;
+}
+
+void print_verbose(const ListedProbe& probe, std::ostream& out) {
+  out << "usdt:" << probe.file.string() << ":" << probe.provider << ":" << probe.name << "\n";
+  out << "\tDTrace spelling: " << probe.provider << ":" << probe.file.string() << "::"
+      << catalogue::sdt_d_name(probe.name) << "\n";
+  out << "\tUndocumented: no USDT catalogue describes this provider yet, so the probe and its arguments are "
+         "Private/Private/Unknown\n\t(a program that uses it needs -x amin=Private).\n";
+  out << "\n\tProbe Description Attributes\n"
+         "\t\tIdentifier Names: Private\n"
+         "\t\tData Semantics:   Private\n"
+         "\t\tDependency Class: Unknown\n";
+  out << "\n\tArgument Attributes\n"
+         "\t\tIdentifier Names: Private\n"
+         "\t\tData Semantics:   Private\n"
+         "\t\tDependency Class: Unknown\n";
+  out << "\n\tSites (" << probe.sites.size() << ")\n";
+  for (const SdtProbe& site : probe.sites) {
+    out << "\t\toffset " << hex(site.offset) << " (address " << hex(site.address) << "), ";
+    if (site.semaphore_offset == 0) {
+      out << "no semaphore\n";
+    } else {
+      out << "semaphore at offset " << hex(site.semaphore_offset) << " (address " << hex(site.semaphore_address)
+          << ")\n";
+    }
+    if (site.arguments.empty()) out << "\t\t\t(no arguments)\n";
+    for (std::size_t i = 0; i < site.arguments.size(); ++i) {
+      out << "\t\t\t" << describe_argument(i, site.arguments[i]) << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+bool is_usdt_pattern(const std::string& text) { return catalogue::UsdtPattern::is_usdt(text); }
+
+int run_usdt_list(const std::vector<std::string>& patterns, bool verbose, std::ostream& out) {
+  using Key = std::tuple<std::string, std::string, std::string>;
+  std::map<Key, ListedProbe> listed;
+  // Each file is read once, however many patterns name it.
+  std::map<std::filesystem::path, std::vector<SdtProbe>> notes_by_file;
+  for (const std::string& text : patterns) {
+    std::string error;
+    const auto pattern = catalogue::UsdtPattern::parse(text, &error);
+    if (!pattern) throw CliError(error);
+    std::filesystem::path file;
+    try {
+      file = catalogue::resolve_usdt_binary(pattern->path);
+      if (!notes_by_file.contains(file)) notes_by_file.emplace(file, catalogue::read_sdt_notes(file));
+    } catch (const catalogue::SdtError& failure) {
+      throw CliError(without_program_prefix(failure.what()));
+    }
+    for (const SdtProbe& site : notes_by_file.at(file)) {
+      if (!pattern->matches(site)) continue;
+      ListedProbe& probe = listed[{file.string(), site.provider, site.name}];
+      if (probe.sites.empty()) {
+        probe.file = file;
+        probe.provider = site.provider;
+        probe.name = site.name;
+      }
+      const bool seen = std::any_of(probe.sites.begin(), probe.sites.end(),
+                                    [&](const SdtProbe& other) { return other.offset == site.offset; });
+      if (!seen) probe.sites.push_back(site);
+    }
+  }
+  if (listed.empty()) {
+    std::string files;
+    for (const auto& [file, notes] : notes_by_file) {
+      files += (files.empty() ? "" : ", ") + file.string() + " (" + std::to_string(notes.size()) + " probe sites)";
+    }
+    throw CliError("no USDT probe matches in " + files + "; probity -l 'usdt:PATH' lists every probe of a file");
+  }
+
+  std::vector<ListedProbe> probes;
+  for (auto& [key, probe] : listed) probes.push_back(std::move(probe));
+  if (!verbose) {
+    print_table(probes, out);
+    return 0;
+  }
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    if (i > 0) out << "\n";
+    print_verbose(probes[i], out);
+  }
+  return 0;
+}
+
+}  // namespace probity::cli
