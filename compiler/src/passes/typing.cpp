@@ -910,11 +910,7 @@ class TypeChecker {
     return type;
   }
 
-  ValueType check_node(Expr& expr, ast::Assign& assign, bool) {
-    if (in_predicate_) {
-      context_.diagnostics.error("D_OPERAND", expr.span, "a predicate cannot assign",
-                                 "assign in the clause body, or in an earlier clause");
-    }
+  ValueType check_node(Expr&, ast::Assign& assign, bool) {
     if (is_aggregating_call(*assign.value)) {
       context_.diagnostics.error("D_AGG_CONTEXT", assign.value->span,
                                  "an aggregating function is assigned to @name or @name[keys], nothing else",
@@ -926,9 +922,6 @@ class TypeChecker {
   }
 
   ValueType check_node(Expr& expr, ast::IncDec& step, bool) {
-    if (in_predicate_) {
-      context_.diagnostics.error("D_OPERAND", expr.span, "a predicate cannot change a variable");
-    }
     const ValueType type = check_assignment_target(*step.target, ValueType::int64(), ast::AssignOp::Add);
     if (type.kind != ValueKind::Integer) {
       context_.diagnostics.error("D_OPERAND", expr.span, std::string(step.increment ? "++" : "--") + " needs an integer variable");
