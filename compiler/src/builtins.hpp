@@ -24,6 +24,12 @@ struct BuiltinInfo {
 // Canonical names and aliases: "execname" and "comm", "timestamp" and "nsecs".
 const BuiltinInfo* find_builtin(std::string_view name);
 const BuiltinInfo& builtin_info(Builtin id);
+// arg0..arg5: readable in clauses of the ERROR probe only (tracepoints have
+// named fields instead).
+bool is_error_argument(Builtin id);
+
+// D's named integer constants (DTRACEFLT_DIVZERO, ...): the value, or nullopt.
+std::optional<std::int64_t> find_named_constant(std::string_view name);
 
 enum class FunctionKind : std::uint8_t { Action, Subroutine, Aggregating };
 

@@ -61,6 +61,11 @@ std::optional<std::int64_t> constant_value(const Expr& expr) {
   return std::nullopt;
 }
 
+bool has_error_probe(const ast::Clause& clause) {
+  return std::any_of(clause.probes.begin(), clause.probes.end(),
+                     [](const ast::ProbeDescription& probe) { return probe.kind == ast::ProbeKind::Error; });
+}
+
 const ast::Call* as_call(const Expr& expr) { return std::get_if<ast::Call>(&expr.node); }
 
 bool is_stack_call(const Expr& expr) {
@@ -160,7 +165,11 @@ class TypeChecker {
             expr.node = ast::StringLiteral{value};
           }
         } else if (auto* identifier = std::get_if<ast::Identifier>(&expr.node)) {
-          if (identifier->name == "kstack") expr.node = ast::Call{"stack", {}};
+          if (identifier->name == "kstack") {
+            expr.node = ast::Call{"stack", {}};
+          } else if (const auto constant = find_named_constant(identifier->name)) {
+            expr.node = ast::IntegerLiteral{static_cast<std::uint64_t>(*constant), false, identifier->name};
+          }
         }
       });
     }
@@ -566,7 +575,16 @@ class TypeChecker {
   ValueType check_node(Expr&, ast::StringLiteral&, bool) { return ValueType::string(); }
 
   ValueType check_node(Expr& expr, ast::Identifier& identifier, bool) {
-    if (const auto* builtin = find_builtin(identifier.name)) {
+    const auto* builtin = find_builtin(identifier.name);
+    if (builtin != nullptr && is_error_argument(builtin->id) && !has_error_probe(context_.program.clauses[clause_])) {
+      context_.diagnostics.error("D_FUNC_UNAVAILABLE", expr.span,
+                                 identifier.name + " is not available here: positional arguments are the ERROR "
+                                                   "probe's only, tracepoints have named fields",
+                                 "use args->FIELD (probity -lv PROBE lists the fields), or read " + identifier.name +
+                                     " in a clause of ERROR");
+      return ValueType::int64();
+    }
+    if (builtin != nullptr) {
       expr.resolved.builtin = static_cast<std::int32_t>(builtin->id);
       record_use(*builtin, expr.span);
       return builtin->type;
