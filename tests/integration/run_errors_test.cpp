@@ -27,6 +27,15 @@ Outcome run(std::vector<std::string> arguments) {
   return test_support::run_process(PROBITY_BINARY, arguments);
 }
 
+// Runs `program` under -q -n, checks its exit status and output, and returns
+// the outcome for the checks of stderr.
+Outcome expect_quiet_run(const std::string& program, int status, const std::string& out) {
+  const Outcome outcome = run({"-q", "-n", program});
+  EXPECT_EQ(outcome.status, status) << outcome.err;
+  EXPECT_EQ(outcome.out, out) << program;
+  return outcome;
+}
+
 // How many lines of `text` contain `part`.
 std::size_t lines_with(const std::string& text, const std::string& part) {
   std::size_t count = 0;
@@ -46,13 +55,11 @@ TEST(RunErrors, DivisionByZeroFiresErrorWithTheFaultInItsArguments) {
   REQUIRE_TRACEFS();
   // Clause 2 faults in BEGIN (probe id 1): arg1 is that id, arg2 the clause,
   // arg3 -1 (no DIF offset), arg4 DTRACEFLT_DIVZERO (4), arg5 0.
-  const Outcome outcome = run({"-q", "-n",
-                               "BEGIN { myid = id; } BEGIN { i = 1; j = 2; } "
-                               "BEGIN { j = i / (j - 2); exit(1); } "
-                               "ERROR { printf(\"%d %d %d %d %d %d\\n\", arg1 == myid, arg2, arg3, arg4, arg5, "
-                               "arg4 == DTRACEFLT_DIVZERO); exit(0); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "1 2 -1 4 0 1\n");
+  const Outcome outcome = expect_quiet_run("BEGIN { myid = id; } BEGIN { i = 1; j = 2; } "
+                                           "BEGIN { j = i / (j - 2); exit(1); } "
+                                           "ERROR { printf(\"%d %d %d %d %d %d\\n\", arg1 == myid, arg2, arg3, arg4, arg5, "
+                                           "arg4 == DTRACEFLT_DIVZERO); exit(0); }",
+                                           0, "1 2 -1 4 0 1\n");
   EXPECT_EQ(outcome.err, "probity: error in clause 2 for probe ID 1 (dtrace:::BEGIN): divide-by-zero at line 1\n");
 }
 
@@ -69,12 +76,10 @@ TEST(RunErrors, TheFaultingClauseRecordsNothingAndTheNextClauseRuns) {
   REQUIRE_TRACEFS();
   // DTrace drops the faulting clause's record: "a" is never output; ERROR
   // fires at the fault, before the next clause of the same BEGIN.
-  const Outcome outcome = run({"-q", "-n",
-                               "ERROR { printf(\"Error fired\\n\"); } "
-                               "BEGIN { x = 0; printf(\"a\\n\"); y = 1 / x; printf(\"b\\n\"); } "
-                               "BEGIN { printf(\"Clause executed\\n\"); exit(0); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "Error fired\nClause executed\n");
+  const Outcome outcome = expect_quiet_run("ERROR { printf(\"Error fired\\n\"); } "
+                                           "BEGIN { x = 0; printf(\"a\\n\"); y = 1 / x; printf(\"b\\n\"); } "
+                                           "BEGIN { printf(\"Clause executed\\n\"); exit(0); }",
+                                           0, "Error fired\nClause executed\n");
   EXPECT_EQ(lines_with(outcome.err, "probity: error in clause 1 for probe ID 1 (dtrace:::BEGIN): divide-by-zero"),
             1U)
       << outcome.err;
@@ -92,24 +97,20 @@ TEST(RunErrors, AFaultWithoutAnErrorClauseIsReportedAndTheRunGoesOn) {
 
 TEST(RunErrors, EndFiresAfterAnExitInError) {
   REQUIRE_TRACEFS();
-  const Outcome outcome = run({"-q", "-n",
-                               "ERROR { printf(\"Error fired\\n\"); exit(0); } "
-                               "END { printf(\"End fired after exit\\n\"); } "
-                               "BEGIN { x = 0; x = 1 / x; exit(1); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "Error fired\nEnd fired after exit\n");
+  expect_quiet_run("ERROR { printf(\"Error fired\\n\"); exit(0); } "
+                   "END { printf(\"End fired after exit\\n\"); } "
+                   "BEGIN { x = 0; x = 1 / x; exit(1); }",
+                   0, "Error fired\nEnd fired after exit\n");
 }
 
 TEST(RunErrors, EveryFiringThatFaultsFiresErrorAndTheOthersRun) {
   REQUIRE_TRACEFS();
   // Odd ticks divide by 1, even ones by 0: ticks 2 and 4 fault.
-  const Outcome outcome = run({"-q", "-n",
-                               "tick-10ms { n++; x = 10 / (n % 2); printf(\"tick %d\\n\", n); } "
-                               "tick-10ms /n == 5/ { exit(0); } "
-                               "ERROR { printf(\"error %d\\n\", n); } "
-                               "END { printf(\"end\\n\"); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "tick 1\nerror 2\ntick 3\nerror 4\ntick 5\nend\n");
+  const Outcome outcome = expect_quiet_run("tick-10ms { n++; x = 10 / (n % 2); printf(\"tick %d\\n\", n); } "
+                                           "tick-10ms /n == 5/ { exit(0); } "
+                                           "ERROR { printf(\"error %d\\n\", n); } "
+                                           "END { printf(\"end\\n\"); }",
+                                           0, "tick 1\nerror 2\ntick 3\nerror 4\ntick 5\nend\n");
   EXPECT_EQ(lines_with(outcome.err, "divide-by-zero"), 2U) << outcome.err;
 }
 
@@ -147,36 +148,30 @@ TEST(RunErrors, AnIndexOutOfBoundsIsDtraceForLinuxsBadindexWithTheIndexInArg5) {
 
 TEST(RunErrors, AnErrorInAnErrorClauseIsNotHandledAgain) {
   REQUIRE_TRACEFS();
-  const Outcome outcome = run({"-q", "-n",
-                               "BEGIN { z = 0; x = 1 / z; } "
-                               "ERROR { n++; printf(\"handled %d\\n\", n); x = 2 / z; } "
-                               "BEGIN { printf(\"next\\n\"); exit(0); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "next\n");  // the ERROR clause's own record is dropped too
+  const Outcome outcome = expect_quiet_run("BEGIN { z = 0; x = 1 / z; } "
+                                           "ERROR { n++; printf(\"handled %d\\n\", n); x = 2 / z; } "
+                                           "BEGIN { printf(\"next\\n\"); exit(0); }",
+                                           0, "next\n");
   EXPECT_EQ(lines_with(outcome.err, "probity: 1 error in ERROR probe enabling"), 1U) << outcome.err;
   EXPECT_EQ(lines_with(outcome.err, "divide-by-zero"), 2U) << outcome.err;
 }
 
 TEST(RunErrors, ErrorClausesHaveTheirOwnClauseLocalVariables) {
   REQUIRE_TRACEFS();
-  const Outcome outcome = run({"-q", "-n",
-                               "BEGIN { this->x = 5; z = 0; y = 1 / z; } "
-                               "ERROR { printf(\"error sees %d\\n\", this->x); this->x = 7; } "
-                               "BEGIN { printf(\"begin sees %d\\n\", this->x); exit(0); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "error sees 0\nbegin sees 5\n");
+  expect_quiet_run("BEGIN { this->x = 5; z = 0; y = 1 / z; } "
+                   "ERROR { printf(\"error sees %d\\n\", this->x); this->x = 7; } "
+                   "BEGIN { printf(\"begin sees %d\\n\", this->x); exit(0); }",
+                   0, "error sees 0\nbegin sees 5\n");
 }
 
 // ------------------------------------------------------------ predicates
 
 TEST(RunErrors, APredicateWithSideEffectsIsEvaluatedOncePerFiring) {
   REQUIRE_TRACEFS();
-  const Outcome outcome = run({"-q", "-n",
-                               "BEGIN /i++ == 0/ { printf(\"first %d\\n\", i); } "
-                               "BEGIN /i++ == 0/ { printf(\"never\\n\"); } "
-                               "BEGIN /(j = i * 10) > 0/ { printf(\"%d %d\\n\", i, j); exit(0); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "first 1\n2 20\n");
+  expect_quiet_run("BEGIN /i++ == 0/ { printf(\"first %d\\n\", i); } "
+                   "BEGIN /i++ == 0/ { printf(\"never\\n\"); } "
+                   "BEGIN /(j = i * 10) > 0/ { printf(\"%d %d\\n\", i, j); exit(0); }",
+                   0, "first 1\n2 20\n");
 }
 
 TEST(RunErrors, ASideEffectInATracepointPredicateHappensOnEveryRecordTheKernelLetsThrough) {
@@ -192,23 +187,19 @@ TEST(RunErrors, ASideEffectInATracepointPredicateHappensOnEveryRecordTheKernelLe
 
 TEST(RunErrors, ADivisionByZeroInAPredicateFaultsInThePredicate) {
   REQUIRE_TRACEFS();
-  const Outcome outcome = run({"-q", "-n",
-                               "BEGIN { z = 0; } BEGIN /1 / z/ { printf(\"never\\n\"); } "
-                               "ERROR { printf(\"predicate of clause %d\\n\", arg2); } "
-                               "BEGIN { exit(0); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "predicate of clause 1\n");
+  expect_quiet_run("BEGIN { z = 0; } BEGIN /1 / z/ { printf(\"never\\n\"); } "
+                   "ERROR { printf(\"predicate of clause %d\\n\", arg2); } "
+                   "BEGIN { exit(0); }",
+                   0, "predicate of clause 1\n");
 }
 
 // ------------------------------------------------------------ run control
 
 TEST(RunControl, ExitInBeginSkipsTheRemainingBeginClausesAndEndStillFires) {
   REQUIRE_TRACEFS();
-  const Outcome outcome = run({"-q", "-n",
-                               "BEGIN { exit(0); } BEGIN { printf(\"shouldn't be here\\n\"); here++; } "
-                               "END { printf(\"end\\n\"); exit(here); }"});
-  EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "end\n");
+  expect_quiet_run("BEGIN { exit(0); } BEGIN { printf(\"shouldn't be here\\n\"); here++; } "
+                   "END { printf(\"end\\n\"); exit(here); }",
+                   0, "end\n");
 }
 
 TEST(RunControl, ExitInEndReplacesTheStatus) {
