@@ -127,6 +127,11 @@ std::string_view fault_words(compiler::Fault fault) {
   return "unknown fault";
 }
 
+// "divide-by-zero", "index out of bounds (index 6 of args, which has 6 elements)".
+std::string fault_text(compiler::Fault fault, const std::string& detail) {
+  return std::string(fault_words(fault)) + (detail.empty() ? "" : " (" + detail + ")");
+}
+
 // The probe as DTrace names it in error messages: "dtrace:::BEGIN",
 // "profile:::tick-1s", "sched:sched_switch".
 std::string probe_text(const Firing& firing) {
@@ -143,14 +148,13 @@ std::string probe_text(const Firing& firing) {
 void Interpreter::fire_error(const compiler::Clause& clause, const Firing& firing, const ClauseError& error) {
   ++errors_;
   if (in_error_probe_) {
-    errors_stream_ << "probity: 1 error in ERROR probe enabling (line " << line_ << ": " << fault_words(error.fault)
-                   << (error.detail.empty() ? "" : " (" + error.detail + ")") << ")\n";
+    errors_stream_ << "probity: 1 error in ERROR probe enabling (line " << line_ << ": "
+                   << fault_text(error.fault, error.detail) << ")\n";
     return;
   }
   const RuntimeFault fault{firing.probe_id, &clause - program_.clauses.data(), -1, error.fault, error.value};
   errors_stream_ << "probity: error in clause " << fault.clause << " for probe ID " << firing.probe_id << " ("
-                 << probe_text(firing) << "): " << fault_words(error.fault)
-                 << (error.detail.empty() ? "" : " (" + error.detail + ")") << " at line " << line_ << "\n";
+                 << probe_text(firing) << "): " << fault_text(error.fault, error.detail) << " at line " << line_ << "\n";
   if (error_clauses_.empty()) return;
 
   // ERROR fires in the middle of the failed firing, in its context (CPU,
