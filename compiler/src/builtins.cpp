@@ -53,6 +53,10 @@ constexpr std::array builtins{
     BuiltinInfo{Builtin::Arg4, "arg4", ValueType::int64(), stable, "ERROR's arg4: the fault, a DTRACEFLT_* constant"},
     BuiltinInfo{Builtin::Arg5, "arg5", ValueType::int64(), evolving,
                 "ERROR's arg5: the value that faulted (the index out of bounds), 0 for most faults"},
+    BuiltinInfo{Builtin::Arg6, "arg6", ValueType::int64(), evolving, "0: no special probe has a seventh argument"},
+    BuiltinInfo{Builtin::Arg7, "arg7", ValueType::int64(), evolving, "0: no special probe has an eighth argument"},
+    BuiltinInfo{Builtin::Arg8, "arg8", ValueType::int64(), evolving, "0: no special probe has a ninth argument"},
+    BuiltinInfo{Builtin::Arg9, "arg9", ValueType::int64(), evolving, "0: no special probe has a tenth argument"},
 };
 static_assert(builtins.size() == builtin_count, "one entry per Builtin, in its order");
 
@@ -179,7 +183,7 @@ const BuiltinInfo* find_builtin(std::string_view name) {
 
 const BuiltinInfo& builtin_info(Builtin builtin) { return builtins.at(static_cast<std::size_t>(builtin)); }
 
-bool is_error_argument(Builtin builtin) { return builtin >= Builtin::Arg0 && builtin <= Builtin::Arg5; }
+bool is_positional_argument(Builtin builtin) { return builtin >= Builtin::Arg0 && builtin <= Builtin::Arg9; }
 
 std::optional<std::int64_t> find_named_constant(std::string_view name) {
   for (const NamedConstant& constant : named_constants) {

@@ -433,6 +433,10 @@ std::optional<std::int64_t> Interpreter::integer_builtin(Builtin which) {
     case Builtin::Arg3: return firing.fault != nullptr ? firing.fault->offset : 0;
     case Builtin::Arg4: return firing.fault != nullptr ? static_cast<std::int64_t>(firing.fault->fault) : 0;
     case Builtin::Arg5: return firing.fault != nullptr ? firing.fault->value : 0;
+    case Builtin::Arg6:
+    case Builtin::Arg7:
+    case Builtin::Arg8:
+    case Builtin::Arg9: return 0;
     default: return std::nullopt;
   }
 }

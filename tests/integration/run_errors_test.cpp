@@ -164,6 +164,12 @@ TEST(RunErrors, ErrorClausesHaveTheirOwnClauseLocalVariables) {
                    0, "error sees 0\nbegin sees 5\n");
 }
 
+TEST(RunErrors, BeginAndEndHavePositionalArgumentsThatAreZero) {
+  REQUIRE_TRACEFS();
+  expect_quiet_run("BEGIN { printf(\"%d %d\\n\", arg0, arg9); exit(0); } END { printf(\"%d\\n\", arg4); }", 0,
+                   "0 0\n0\n");
+}
+
 // ------------------------------------------------------------ predicates
 
 TEST(RunErrors, APredicateWithSideEffectsIsEvaluatedOncePerFiring) {

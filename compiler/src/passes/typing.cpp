@@ -61,9 +61,13 @@ std::optional<std::int64_t> constant_value(const Expr& expr) {
   return std::nullopt;
 }
 
-bool has_error_probe(const ast::Clause& clause) {
-  return std::any_of(clause.probes.begin(), clause.probes.end(),
-                     [](const ast::ProbeDescription& probe) { return probe.kind == ast::ProbeKind::Error; });
+// Whether arg0..arg9 have a meaning in the clause: ERROR's describe the
+// fault, BEGIN's and END's are 0 as in DTrace.
+bool has_positional_arguments(const ast::Clause& clause) {
+  return std::all_of(clause.probes.begin(), clause.probes.end(), [](const ast::ProbeDescription& probe) {
+    return probe.kind == ast::ProbeKind::Error || probe.kind == ast::ProbeKind::Begin ||
+           probe.kind == ast::ProbeKind::End;
+  });
 }
 
 const ast::Call* as_call(const Expr& expr) { return std::get_if<ast::Call>(&expr.node); }
@@ -576,12 +580,13 @@ class TypeChecker {
 
   ValueType check_node(Expr& expr, ast::Identifier& identifier, bool) {
     const auto* builtin = find_builtin(identifier.name);
-    if (builtin != nullptr && is_error_argument(builtin->id) && !has_error_probe(context_.program.clauses[clause_])) {
+    if (builtin != nullptr && is_positional_argument(builtin->id) &&
+        !has_positional_arguments(context_.program.clauses[clause_])) {
       context_.diagnostics.error("D_FUNC_UNAVAILABLE", expr.span,
-                                 identifier.name + " is not available here: positional arguments are the ERROR "
-                                                   "probe's only, tracepoints have named fields",
-                                 "use args->FIELD (probity -lv PROBE lists the fields), or read " + identifier.name +
-                                     " in a clause of ERROR");
+                                 identifier.name + " is not available here: tracepoints have named fields rather than "
+                                                   "positional arguments, and tick records none",
+                                 "use args->FIELD (probity -lv PROBE lists the fields); ERROR's arguments describe a "
+                                 "run-time error");
       return ValueType::int64();
     }
     if (builtin != nullptr) {

@@ -39,14 +39,18 @@ enum class Builtin : std::uint8_t {
   Probe,          // "sched:sched_switch" (bpftrace's probe)
   Target,         // $target: the pid of -c CMD or -p PID
   Id,             // the probe id: the tracefs event id; 1 BEGIN, 2 END, 3 ERROR
-  Arg0,           // arg0..arg5: the ERROR probe's arguments (docs/manual/language.md), 0 elsewhere
+  Arg0,           // arg0..arg9: the ERROR probe's arguments (docs/manual/language.md), 0 in BEGIN and END
   Arg1,
   Arg2,
   Arg3,
   Arg4,
   Arg5,
+  Arg6,
+  Arg7,
+  Arg8,
+  Arg9,
 };
-inline constexpr std::uint8_t builtin_count = 20;
+inline constexpr std::uint8_t builtin_count = 24;
 
 // Run-time faults: DTrace's DTRACEFLT_* codes, which the ERROR probe passes
 // in arg4 and D scripts compare with by name.
