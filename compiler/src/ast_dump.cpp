@@ -136,6 +136,7 @@ class Dumper {
         case ProbeKind::Begin: line(1, "begin " + probe.text); break;
         case ProbeKind::End: line(1, "end " + probe.text); break;
         case ProbeKind::Tick: line(1, "tick " + probe.text + " " + std::to_string(probe.period_ns) + "ns"); break;
+        case ProbeKind::Error: line(1, "error " + probe.text); break;
       }
     }
     if (clause.predicate) {

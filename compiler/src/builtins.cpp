@@ -40,6 +40,47 @@ constexpr std::array builtins{
                 "bpftrace's full probe name; its spelling follows Probity's provider:event form"},
     BuiltinInfo{Builtin::Target, "$target", ValueType::int64(), stable,
                 "the pid of the process given with -c or -p, as in DTrace"},
+    BuiltinInfo{Builtin::Id, "id", ValueType::int64(), stable_name_evolving_data,
+                "the probe id: the tracefs event id of a tracepoint, which differs between kernels; "
+                "1, 2 and 3 for BEGIN, END and ERROR as in DTrace"},
+    BuiltinInfo{Builtin::Arg0, "arg0", ValueType::int64(), evolving, "ERROR's arg0 is 0"},
+    BuiltinInfo{Builtin::Arg1, "arg1", ValueType::int64(), evolving,
+                "ERROR's arg1: the probe id of the firing whose clause failed, as in DTrace for Linux"},
+    BuiltinInfo{Builtin::Arg2, "arg2", ValueType::int64(), evolving,
+                "ERROR's arg2: the index of the clause that failed in the program, from 0, as in DTrace for Linux"},
+    BuiltinInfo{Builtin::Arg3, "arg3", ValueType::int64(), evolving,
+                "ERROR's arg3: the offset of the failing operation, -1 as Probity has no DIF offsets"},
+    BuiltinInfo{Builtin::Arg4, "arg4", ValueType::int64(), stable, "ERROR's arg4: the fault, a DTRACEFLT_* constant"},
+    BuiltinInfo{Builtin::Arg5, "arg5", ValueType::int64(), evolving,
+                "ERROR's arg5: the value that faulted (the index out of bounds), 0 for most faults"},
+    BuiltinInfo{Builtin::Arg6, "arg6", ValueType::int64(), evolving, "0: no special probe has a seventh argument"},
+    BuiltinInfo{Builtin::Arg7, "arg7", ValueType::int64(), evolving, "0: no special probe has an eighth argument"},
+    BuiltinInfo{Builtin::Arg8, "arg8", ValueType::int64(), evolving, "0: no special probe has a ninth argument"},
+    BuiltinInfo{Builtin::Arg9, "arg9", ValueType::int64(), evolving, "0: no special probe has a tenth argument"},
+};
+static_assert(builtins.size() == builtin_count, "one entry per Builtin, in its order");
+
+// D's named constants (DTrace defines them in its library of inline
+// declarations): the fault codes the ERROR probe passes in arg4.
+struct NamedConstant {
+  std::string_view name;
+  std::int64_t value;
+};
+constexpr NamedConstant fault(std::string_view name, Fault code) { return {name, static_cast<std::int64_t>(code)}; }
+constexpr std::array named_constants{
+    fault("DTRACEFLT_UNKNOWN", Fault::Unknown),
+    fault("DTRACEFLT_BADADDR", Fault::BadAddress),
+    fault("DTRACEFLT_BADALIGN", Fault::BadAlign),
+    fault("DTRACEFLT_ILLOP", Fault::IllegalOp),
+    fault("DTRACEFLT_DIVZERO", Fault::DivideByZero),
+    fault("DTRACEFLT_NOSCRATCH", Fault::NoScratch),
+    fault("DTRACEFLT_KPRIV", Fault::KernelPrivilege),
+    fault("DTRACEFLT_UPRIV", Fault::UserPrivilege),
+    fault("DTRACEFLT_TUPOFLOW", Fault::TupleOverflow),
+    fault("DTRACEFLT_BADSTACK", Fault::BadStack),
+    fault("DTRACEFLT_BADSIZE", Fault::BadSize),
+    fault("DTRACEFLT_BADINDEX", Fault::BadIndex),
+    NamedConstant{"DTRACEFLT_LIBRARY", 1000},
 };
 
 struct Alias {
@@ -115,12 +156,6 @@ constexpr std::array unavailable{
     Unavailable{"chill", "Probity has no destructive actions", "remove it: Probity only observes (print what to act on, and act outside)"},
     Unavailable{"breakpoint", "Probity has no destructive actions", "remove it: Probity only observes (print what to act on, and act outside)"},
     Unavailable{"ustackdepth", "user stacks need uprobes; Probity uses static tracepoints only", "use stack() for the kernel stack"},
-    Unavailable{"arg0", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
-    Unavailable{"arg1", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
-    Unavailable{"arg2", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
-    Unavailable{"arg3", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
-    Unavailable{"arg4", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
-    Unavailable{"arg5", "tracepoints have named fields rather than positional arguments", "use args->FIELD (probity -lv PROBE lists the fields)"},
     Unavailable{"retval", "tracepoints have named fields rather than a return value", "use args->ret on a syscalls:sys_exit_* probe"},
     Unavailable{"probefunc", "static tracepoints have no function part", "use probename or probe"},
     Unavailable{"probemod", "static tracepoints have no module part", "use probeprov"},
@@ -147,6 +182,15 @@ const BuiltinInfo* find_builtin(std::string_view name) {
 }
 
 const BuiltinInfo& builtin_info(Builtin builtin) { return builtins.at(static_cast<std::size_t>(builtin)); }
+
+bool is_positional_argument(Builtin builtin) { return builtin >= Builtin::Arg0 && builtin <= Builtin::Arg9; }
+
+std::optional<std::int64_t> find_named_constant(std::string_view name) {
+  for (const NamedConstant& constant : named_constants) {
+    if (constant.name == name) return constant.value;
+  }
+  return std::nullopt;
+}
 
 const FunctionInfo* find_function(std::string_view name) {
   for (const Alias& alias : function_aliases) {

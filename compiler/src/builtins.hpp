@@ -24,6 +24,12 @@ struct BuiltinInfo {
 // Canonical names and aliases: "execname" and "comm", "timestamp" and "nsecs".
 const BuiltinInfo* find_builtin(std::string_view name);
 const BuiltinInfo& builtin_info(Builtin id);
+// arg0..arg9: readable in clauses of BEGIN, END and ERROR only (tracepoints
+// have named fields instead, and tick records none).
+bool is_positional_argument(Builtin id);
+
+// D's named integer constants (DTRACEFLT_DIVZERO, ...): the value, or nullopt.
+std::optional<std::int64_t> find_named_constant(std::string_view name);
 
 enum class FunctionKind : std::uint8_t { Action, Subroutine, Aggregating };
 

@@ -123,7 +123,7 @@ struct EnumRange<AggregatingFunction> {
 };
 template <>
 struct EnumRange<ProbeKind> {
-  static constexpr auto last = ProbeKind::Tick;
+  static constexpr auto last = ProbeKind::Error;
   static constexpr std::string_view noun = "probe kind";
 };
 

@@ -407,6 +407,8 @@ ast::ProbeDescription make_probe(ParserState& state, std::string text, Span span
     probe.kind = ast::ProbeKind::Begin;
   } else if (written == "END" || written == "dtrace:::END" || written == ":::END") {
     probe.kind = ast::ProbeKind::End;
+  } else if (written == "ERROR" || written == "dtrace:::ERROR" || written == ":::ERROR") {
+    probe.kind = ast::ProbeKind::Error;
   } else if (starts_with_any(written, {"tick-", "profile:::tick-", ":::tick-"}, &rest)) {
     probe.kind = ast::ProbeKind::Tick;
     probe.period_ns = tick_from_number_and_unit(state, rest, span);

@@ -66,7 +66,16 @@ Interpreter::Interpreter(const compiler::Program& program, RuntimeSettings setti
       variables_(program, settings.dynvarsize),
       aggregations_(program),
       processes_(settings.tracing),
-      printed_(program.aggregations.size(), false) {}
+      printed_(program.aggregations.size(), false) {
+  for (const compiler::Clause& clause : program.clauses) {
+    for (const compiler::ClauseProbe& probe : clause.probes) {
+      if (probe.kind == compiler::ProbeKind::Error) {
+        error_clauses_.push_back(&clause);
+        break;
+      }
+    }
+  }
+}
 
 void Interpreter::run(const compiler::Clause& clause, const Firing& firing) {
   clause_ = &clause;
@@ -75,17 +84,99 @@ void Interpreter::run(const compiler::Clause& clause, const Firing& firing) {
   prefix_printed_ = false;
   speculating_ = 0;
   variables_.begin_clause();
+  const std::size_t output_mark = output_.size();
   try {
     const std::optional<std::uint32_t>& predicate = firing.filter_is_own ? clause.residual : clause.predicate;
     if (predicate && !truth(*predicate)) return;
     if (clause.body.empty() && !settings_.quiet) emit("");
     execute(clause.body);
   } catch (const ClauseError& error) {
-    ++errors_;
-    errors_stream_ << "probity: error on clause at line " << line_ << " (" << clause.description
-                   << "): " << error.message << "\n";
+    // As DTrace drops the record of a clause that faulted: nothing it
+    // traced is output (its variables and aggregations keep what it did).
+    output_.resize(output_mark);
+    if (prefix_printed_) format_.retract_probe();
+    if (speculating_ > 0) {
+      const auto found = speculations_.find(speculating_);
+      if (found != speculations_.end()) found->second.resize(speculation_mark_);
+    }
+    fire_error(clause, firing, error);
+    return;
   }
   if (prefix_printed_) emit(format_.probe_end());
+}
+
+namespace {
+
+// DTrace's words for a fault (dtrace_faultstr).
+std::string_view fault_words(compiler::Fault fault) {
+  using compiler::Fault;
+  switch (fault) {
+    case Fault::BadAddress: return "invalid address";
+    case Fault::BadAlign: return "invalid alignment";
+    case Fault::IllegalOp: return "illegal operation";
+    case Fault::DivideByZero: return "divide-by-zero";
+    case Fault::NoScratch: return "out of scratch space";
+    case Fault::KernelPrivilege: return "invalid kernel access";
+    case Fault::UserPrivilege: return "invalid user access";
+    case Fault::TupleOverflow: return "tuple stack overflow";
+    case Fault::BadStack: return "bad stack";
+    case Fault::BadSize: return "invalid size";
+    case Fault::BadIndex: return "index out of bounds";
+    case Fault::Unknown: break;
+  }
+  return "unknown fault";
+}
+
+// "divide-by-zero", "index out of bounds (index 6 of args, which has 6 elements)".
+std::string fault_text(compiler::Fault fault, const std::string& detail) {
+  return std::string(fault_words(fault)) + (detail.empty() ? "" : " (" + detail + ")");
+}
+
+// The probe as DTrace names it in error messages: "dtrace:::BEGIN",
+// "profile:::tick-1s", "sched:sched_switch".
+std::string probe_text(const Firing& firing) {
+  switch (firing.kind) {
+    case compiler::ProbeKind::Tracepoint: return std::string(firing.provider) + ":" + std::string(firing.name);
+    case compiler::ProbeKind::Tick:
+      return "profile:::" + (firing.name.empty() ? std::string(firing.provider) : std::string(firing.name));
+    default: return "dtrace:::" + std::string(firing.provider);
+  }
+}
+
+}  // namespace
+
+void Interpreter::fire_error(const compiler::Clause& clause, const Firing& firing, const ClauseError& error) {
+  ++errors_;
+  if (in_error_probe_) {
+    errors_stream_ << "probity: 1 error in ERROR probe enabling (line " << line_ << ": "
+                   << fault_text(error.fault, error.detail) << ")\n";
+    return;
+  }
+  const RuntimeFault fault{firing.probe_id, &clause - program_.clauses.data(), -1, error.fault, error.value};
+  errors_stream_ << "probity: error in clause " << fault.clause << " for probe ID " << firing.probe_id << " ("
+                 << probe_text(firing) << "): " << fault_text(error.fault, error.detail) << " at line " << line_ << "\n";
+  if (error_clauses_.empty()) return;
+
+  // ERROR fires in the middle of the failed firing, in its context (CPU,
+  // thread, time), with this-> and $scratch variables of its own.
+  Firing error_firing;
+  error_firing.cpu = firing.cpu;
+  error_firing.timestamp = firing.timestamp;
+  error_firing.tid = firing.tid;
+  error_firing.provider = "ERROR";
+  error_firing.probe_id = 3;
+  error_firing.kind = compiler::ProbeKind::Error;
+  error_firing.fault = &fault;
+  Variables::Locals interrupted = variables_.set_aside_locals();
+  in_error_probe_ = true;
+  for (const compiler::Clause* handler : error_clauses_) {
+    run(*handler, error_firing);
+    if (exit_status_) break;
+  }
+  in_error_probe_ = false;
+  variables_.restore_locals(std::move(interrupted));
+  clause_ = &clause;
+  firing_ = &firing;
 }
 
 bool Interpreter::execute(const std::vector<Statement>& statements) {
@@ -184,7 +275,7 @@ std::int64_t Interpreter::integer(std::uint32_t index) {
       try {
         return narrow(integer_field(*firing_->record, *slot.field), slot.value);
       } catch (const RecordError& error) {
-        throw ClauseError{error.what()};
+        throw ClauseError{compiler::Fault::BadAddress, error.what()};
       }
     }
     case Op::Load:
@@ -281,7 +372,7 @@ Value Interpreter::evaluate(std::uint32_t index) {
     case Op::Call: return call(node);
     case Op::AggregationRef: return Value::of(0);
     case Op::MacroArg:
-      throw ClauseError{"macro argument $" + std::to_string(node.symbol) +
+      throw ClauseError{compiler::Fault::IllegalOp, "macro argument $" + std::to_string(node.symbol) +
                         " has no value at run time (recompile from source with the argument)"};
   }
   return Value::of(0);
@@ -296,7 +387,7 @@ std::int64_t Interpreter::arithmetic(std::uint8_t op, std::int64_t left, std::in
     case BinaryOp::Multiply: return static_cast<std::int64_t>(l * r);
     case BinaryOp::Divide:
     case BinaryOp::Modulo: {
-      if (right == 0) throw ClauseError{"division by zero"};
+      if (right == 0) throw ClauseError{compiler::Fault::DivideByZero, {}};
       const bool divide = static_cast<BinaryOp>(op) == BinaryOp::Divide;
       if (is_unsigned) return static_cast<std::int64_t>(divide ? l / r : l % r);
       if (left == INT64_MIN && right == -1) return divide ? INT64_MIN : 0;
@@ -335,6 +426,17 @@ std::optional<std::int64_t> Interpreter::integer_builtin(Builtin which) {
     case Builtin::Timestamp: return static_cast<std::int64_t>(firing.timestamp);
     case Builtin::Walltimestamp: return static_cast<std::int64_t>(firing.timestamp) + settings_.realtime_offset;
     case Builtin::Target: return settings_.target;
+    case Builtin::Id: return firing.probe_id;
+    case Builtin::Arg0: return 0;
+    case Builtin::Arg1: return firing.fault != nullptr ? firing.fault->probe_id : 0;
+    case Builtin::Arg2: return firing.fault != nullptr ? firing.fault->clause : 0;
+    case Builtin::Arg3: return firing.fault != nullptr ? firing.fault->offset : 0;
+    case Builtin::Arg4: return firing.fault != nullptr ? static_cast<std::int64_t>(firing.fault->fault) : 0;
+    case Builtin::Arg5: return firing.fault != nullptr ? firing.fault->value : 0;
+    case Builtin::Arg6:
+    case Builtin::Arg7:
+    case Builtin::Arg8:
+    case Builtin::Arg9: return 0;
     default: return std::nullopt;
   }
 }
@@ -359,7 +461,7 @@ Value Interpreter::builtin(Builtin which) {
 
 Value Interpreter::field(std::uint32_t slot) {
   if (firing_->record == nullptr || firing_->slots == nullptr || slot >= firing_->slots->size()) {
-    throw ClauseError{"field " + (slot < clause_->field_slots.size() ? clause_->field_slots[slot] : "?") +
+    throw ClauseError{compiler::Fault::IllegalOp, "field " + (slot < clause_->field_slots.size() ? clause_->field_slots[slot] : "?") +
                       " read outside a tracepoint"};
   }
   const FieldSlot& field = (*firing_->slots)[slot];
@@ -372,13 +474,13 @@ Value Interpreter::field(std::uint32_t slot) {
         return Value::of(narrow(integer_field(*firing_->record, *field.field), field.value));
     }
   } catch (const RecordError& error) {
-    throw ClauseError{error.what()};
+    throw ClauseError{compiler::Fault::BadAddress, error.what()};
   }
 }
 
 Value Interpreter::element(std::uint32_t slot, std::int64_t index, const ValueType& type) {
   if (firing_->record == nullptr || firing_->slots == nullptr || slot >= firing_->slots->size()) {
-    throw ClauseError{"array field read outside a tracepoint"};
+    throw ClauseError{compiler::Fault::IllegalOp, "array field read outside a tracepoint"};
   }
   const tep_format_field& field = *(*firing_->slots)[slot].field;
   const Record& record = *firing_->record;
@@ -393,11 +495,15 @@ Value Interpreter::element(std::uint32_t slot, std::int64_t index, const ValueTy
   const std::uint32_t size = type.size == 0 ? 1 : type.size;
   const std::uint32_t count = length / size;
   if (index < 0 || static_cast<std::uint64_t>(index) >= count) {
-    throw ClauseError{"index " + std::to_string(index) + " out of range for " + field.name + " (" +
-                      std::to_string(count) + " elements)"};
+    throw ClauseError{compiler::Fault::BadIndex,
+                      "index " + std::to_string(index) + " of " + field.name + ", which has " + std::to_string(count) +
+                          " elements",
+                      index};
   }
   const std::uint32_t at = start + static_cast<std::uint32_t>(index) * size;
-  if (at + size > record.size) throw ClauseError{std::string("array field ") + field.name + " lies outside its record"};
+  if (at + size > record.size) {
+    throw ClauseError{compiler::Fault::BadAddress, std::string("array field ") + field.name + " lies outside its record"};
+  }
   std::uint64_t raw = 0;
   std::memcpy(&raw, record.data + at, size);  // little-endian
   ValueType element_type = type;
@@ -413,7 +519,7 @@ const std::vector<compiler::FormatPiece>& Interpreter::format(std::uint32_t stri
   if (auto* ok = std::get_if<std::vector<compiler::FormatPiece>>(&parsed)) {
     pieces = std::move(*ok);
   } else {
-    throw ClauseError{"bad format \"" + program_.strings[string_id] + "\": " +
+    throw ClauseError{compiler::Fault::IllegalOp, "bad format \"" + program_.strings[string_id] + "\": " +
                       std::get<compiler::FormatError>(parsed).message};
   }
   return formats_.emplace(string_id, std::move(pieces)).first->second;
@@ -458,7 +564,10 @@ Value Interpreter::call(const Node& node) {
       return Value::of(0);
     case Function::Normalize: aggregations_.normalize(aggregation_of(0), integer(argument(1))); return Value::of(0);
     case Function::Exit:
-      if (!exit_status_) exit_status_ = static_cast<int>(integer(argument(0)));
+      // The first exit() ends the trace with its status; one in END replaces it.
+      if (!exit_status_ || firing_->kind == compiler::ProbeKind::End) {
+        exit_status_ = static_cast<int>(integer(argument(0)));
+      }
       return Value::of(0);
     case Function::Stack: {
       if (firing_->stack == nullptr) return Value::of(std::string{});
@@ -477,8 +586,9 @@ Value Interpreter::call(const Node& node) {
     }
     case Function::Speculate: {
       const std::int64_t id = integer(argument(0));
-      if (speculations_.contains(id)) {
+      if (const auto found = speculations_.find(id); found != speculations_.end()) {
         speculating_ = id;
+        speculation_mark_ = found->second.size();
       } else {
         ++speculation_drops_;
         speculating_ = -1;  // records nothing

@@ -2,7 +2,8 @@
 // predicate, then its statements, over the flat typed nodes the compiler
 // emitted. Integers are 64-bit with C semantics and the node's type; a
 // run-time error (division by zero, an index out of range) abandons the
-// clause for that record, is reported on stderr and counted, as in DTrace.
+// clause for that record and discards what it recorded, is reported on
+// stderr and counted, and fires the ERROR probe's clauses, as in DTrace.
 #pragma once
 
 #include <sys/types.h>
@@ -40,7 +41,17 @@ struct FieldSlot {
   compiler::ValueType value = compiler::ValueType::int64();
 };
 
-// What a clause runs on: a record of a tracepoint, or a BEGIN/END/tick firing.
+// A run-time error of a clause: the ERROR probe's arguments (arg1..arg5),
+// as DTrace for Linux gives them.
+struct RuntimeFault {
+  std::int64_t probe_id = 0;   // arg1: the id of the probe whose clause failed
+  std::int64_t clause = 0;     // arg2: the clause's index in the program, from 0
+  std::int64_t offset = -1;    // arg3: no DIF offsets in Probity
+  compiler::Fault fault = compiler::Fault::Unknown;  // arg4
+  std::int64_t value = 0;      // arg5: the bad index, 0 for most faults
+};
+
+// What a clause runs on: a record of a tracepoint, or a BEGIN/END/tick/ERROR firing.
 struct Firing {
   const Record* record = nullptr;
   const std::vector<FieldSlot>* slots = nullptr;
@@ -49,7 +60,9 @@ struct Firing {
   pid_t tid = 0;
   std::string_view provider;    // "sched", "BEGIN"
   std::string_view name;        // "sched_switch", ""
-  int probe_id = 0;             // the tracefs event id; 1 BEGIN, 2 END, 3 tick
+  int probe_id = 0;             // the tracefs event id; 1 BEGIN, 2 END, 3 ERROR, 4 tick
+  compiler::ProbeKind kind = compiler::ProbeKind::Tracepoint;
+  const RuntimeFault* fault = nullptr;  // ERROR: what failed
   // The kernel stack the stacktrace trigger recorded after the event
   // (innermost frame first); nullptr where there is none.
   const std::vector<std::uint64_t>* stack = nullptr;
@@ -105,8 +118,15 @@ class Interpreter {
 
  private:
   struct ClauseError {
-    std::string message;
+    compiler::Fault fault;
+    std::string detail;      // said after DTrace's words for the fault; "" for none
+    std::int64_t value = 0;  // arg5
   };
+
+  // The ERROR probe for a clause that failed: reported on stderr (as
+  // dtrace's own ERROR enabling does) and its clauses run; an error in an
+  // ERROR clause is not handled again, only counted and said in one line.
+  void fire_error(const compiler::Clause& clause, const Firing& firing, const ClauseError& error);
 
   bool execute(const std::vector<compiler::Statement>& statements);
   Value evaluate(std::uint32_t node);
@@ -155,6 +175,8 @@ class Interpreter {
   std::string output_;
   std::optional<int> exit_status_;
   std::uint64_t errors_ = 0;
+  std::vector<const compiler::Clause*> error_clauses_;  // the clauses of the ERROR probe
+  bool in_error_probe_ = false;
   std::vector<bool> printed_;  // by printa(): not printed again at exit, as in DTrace
 
   // Speculative buffers: id -> rendered output; 0 is no speculation.
@@ -168,6 +190,7 @@ class Interpreter {
   std::uint32_t line_ = 0;
   bool prefix_printed_ = false;
   std::int64_t speculating_ = 0;
+  std::size_t speculation_mark_ = 0;  // the size of the speculation when speculate() chose it
 };
 
 }  // namespace probity::consumer

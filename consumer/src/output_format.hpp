@@ -38,6 +38,9 @@ class OutputFormat {
   virtual std::string probe(const Firing& firing) = 0;
   // After a firing whose probe() was rendered.
   virtual std::string probe_end() = 0;
+  // The text of the last probe() was dropped (its clause failed and what it
+  // recorded is discarded): the next probe() renders as that one would have.
+  virtual void retract_probe() {}
   virtual std::string printf(const Firing& firing, const std::string& text) = 0;
   virtual std::string trace(const Firing& firing, const Value& value, const compiler::ValueType& type) = 0;
   // printa(@a) and the printing at exit.

@@ -355,7 +355,8 @@ class Run {
     firing.timestamp = static_cast<std::uint64_t>(clock_ns(CLOCK_MONOTONIC));
     firing.tid = ::getpid();
     firing.provider = kind == ProbeKind::Begin ? "BEGIN" : kind == ProbeKind::End ? "END" : "tick";
-    firing.probe_id = kind == ProbeKind::Begin ? 1 : kind == ProbeKind::End ? 2 : 3;
+    firing.probe_id = kind == ProbeKind::Begin ? 1 : kind == ProbeKind::End ? 2 : 4;  // 3 is ERROR, as in DTrace
+    firing.kind = kind;
     return firing;
   }
 
@@ -365,12 +366,16 @@ class Run {
     interpreter_->run(clause, firing);
   }
 
+  // BEGIN's (END's) clauses are one firing of the probe: this-> variables
+  // carry from one to the next, and after an exit() in BEGIN the rest do not run.
   void run_specials(ProbeKind kind) {
+    const Firing firing = special_firing(kind);
+    interpreter_->begin_firing();
     for (const compiler::Clause& clause : program_.clauses) {
       for (const compiler::ClauseProbe& probe : clause.probes) {
         if (probe.kind != kind) continue;
         if (kind == ProbeKind::Begin && interpreter_->exit_status()) break;
-        run_special(clause, kind);
+        interpreter_->run(clause, firing);
       }
     }
     flush();

@@ -6,6 +6,7 @@ namespace probity::consumer {
 
 std::string TextOutput::probe(const Firing& firing) {
   std::string text;
+  header_before_last_probe_ = header_printed_;
   if (!header_printed_) {
     text += printf_string("%3s %6s %32s\n", "CPU", "ID", "FUNCTION:NAME");
     header_printed_ = true;

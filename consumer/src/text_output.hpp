@@ -10,6 +10,7 @@ class TextOutput final : public OutputFormat {
  public:
   std::string probe(const Firing& firing) override;
   std::string probe_end() override { return "\n"; }
+  void retract_probe() override { header_printed_ = header_before_last_probe_; }
   std::string printf(const Firing& firing, const std::string& text) override;
   std::string trace(const Firing& firing, const Value& value, const compiler::ValueType& type) override;
   std::string aggregation(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order) override;
@@ -20,6 +21,7 @@ class TextOutput final : public OutputFormat {
 
  private:
   bool header_printed_ = false;
+  bool header_before_last_probe_ = false;
 };
 
 }  // namespace probity::consumer

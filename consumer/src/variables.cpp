@@ -162,6 +162,39 @@ void Variables::erase(std::uint32_t variable, pid_t tid, const Key& key) {
   values.erase(found);
 }
 
+std::vector<std::uint32_t> Variables::locals() const {
+  std::vector<std::uint32_t> all = per_event_;
+  all.insert(all.end(), per_clause_.begin(), per_clause_.end());
+  return all;
+}
+
+// Keyed locals keep their share of dynvarsize while set aside: they come back.
+Variables::Locals Variables::set_aside_locals() {
+  Locals locals;
+  for (const std::uint32_t v : this->locals()) {
+    if (storage_[v] == Storage::Keyed) {
+      locals.keyed.push_back(std::exchange(keyed_[v], {}));
+    } else {
+      locals.scalars.push_back(std::exchange(scalars_[v], zero(v)));
+    }
+  }
+  return locals;
+}
+
+void Variables::restore_locals(Locals locals) {
+  clear(per_event_);
+  clear(per_clause_);
+  std::size_t scalar = 0;
+  std::size_t keyed = 0;
+  for (const std::uint32_t v : this->locals()) {
+    if (storage_[v] == Storage::Keyed) {
+      keyed_[v] = std::move(locals.keyed[keyed++]);
+    } else {
+      scalars_[v] = std::move(locals.scalars[scalar++]);
+    }
+  }
+}
+
 void Variables::clear(const std::vector<std::uint32_t>& variables) {
   for (const std::uint32_t v : variables) {
     switch (storage_[v]) {

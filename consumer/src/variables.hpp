@@ -38,6 +38,15 @@ class Variables {
     if (!per_clause_.empty()) clear(per_clause_);
   }
 
+  // The this-> and $scratch variables of a firing, set aside (and cleared)
+  // while another firing runs in its middle (ERROR's), then put back.
+  struct Locals {
+    std::vector<Value> scalars;
+    std::vector<std::unordered_map<Key, Value, KeyHash>> keyed;
+  };
+  Locals set_aside_locals();
+  void restore_locals(Locals locals);
+
   // Stores refused because dynvarsize was reached, since the last call.
   std::uint64_t take_dynamic_drops();
 
@@ -53,6 +62,7 @@ class Variables {
   Value zero(std::uint32_t variable) const;
   void store_dynamic(std::uint32_t variable, pid_t tid, const Key& key, Value value);
   void clear(const std::vector<std::uint32_t>& variables);
+  std::vector<std::uint32_t> locals() const;  // this-> then $scratch
 
   const compiler::Program& program_;
   std::size_t limit_;

@@ -397,7 +397,7 @@ TEST(Compile, TypeErrorsSayWhatToWrite) {
       {"BEGIN { x = count(); }", "D_AGG_CONTEXT", ""},
       {"BEGIN { printa(@nothing); }", "D_AGG_UNDEFINED", ""},
       {"syscalls:sys_enter_openat { trace(copyinstr(args->filename)); }", "D_FUNC_UNAVAILABLE", "%p"},
-      {"BEGIN { trace(arg0); }", "D_FUNC_UNAVAILABLE", "args->"},
+      {"tick-1s { trace(arg0); }", "D_FUNC_UNAVAILABLE", "args->"},
       {"BEGIN { prnitf(\"x\"); }", "D_FUNC_UNKNOWN", "printf"},
       {"BEGIN { trace(args->pid); }", "D_ARGS_CONTEXT", ""},
       {"BEGIN { pid = 3; }", "D_LVALUE", ""},

@@ -290,13 +290,15 @@ Program rich_program() {
                    {evaluate(11, 26), aggregate(3, {}, {0}, 27), evaluate(12, 28)}, 21),
   };
 
-  // Clause 2: END { exit(0) }
+  // Clause 2: END, ERROR { exit(0) }
   Clause end_clause;
-  end_clause.description = "END";
+  end_clause.description = "END, ERROR";
   end_clause.line = 31;
   ClauseProbe on_end;
   on_end.kind = ProbeKind::End;
-  end_clause.probes = {on_end};
+  ClauseProbe on_error;
+  on_error.kind = ProbeKind::Error;
+  end_clause.probes = {on_end, on_error};
   end_clause.nodes = {integer(0), node(Op::Call, static_cast<std::uint32_t>(Function::Exit), {0},
                                        ValueType::void_type())};
   end_clause.body = {evaluate(1, 32)};
@@ -330,7 +332,7 @@ TEST(ObjectRoundTrip, RichProgramCoversTheWholeVocabulary) {
   }
   EXPECT_EQ(ops.size(), static_cast<std::size_t>(Op::MacroArg) + 1);
   EXPECT_EQ(kinds.size(), 3u);
-  EXPECT_EQ(probes.size(), 4u);
+  EXPECT_EQ(probes.size(), static_cast<std::size_t>(ProbeKind::Error) + 1);
   EXPECT_GE(deepest, 3u);
 }
 
@@ -628,8 +630,8 @@ INSTANTIATE_TEST_SUITE_P(
             [](Program& p) { p.aggregations[1].function = static_cast<AggregatingFunction>(9); },
             "aggregation 1: aggregating function 9 out of range"},
         EnumCase{"ProbeKind",
-                 [](Program& p) { p.clauses[2].probes[0].kind = static_cast<ProbeKind>(4); },
-                 "clause 2, probe 0: probe kind 4 out of range"}),
+                 [](Program& p) { p.clauses[2].probes[0].kind = static_cast<ProbeKind>(5); },
+                 "clause 2, probe 0: probe kind 5 out of range"}),
     [](const testing::TestParamInfo<EnumCase>& test) { return test.param.name; });
 
 // ---------------------------------------------------------------- inconsistent programs
@@ -735,7 +737,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "clause 1, node 10: aggregation 4 out of range (the program has 4)"},
         StructureCase{"BuiltinValue",
                       [](Program& p) { p.clauses[0].nodes[3].symbol = builtin_count; },
-                      "clause 0, node 3: built-in variable 13 out of range (there are 13)"},
+                      "clause 0, node 3: built-in variable 24 out of range (there are 24)"},
         StructureCase{"FunctionValue", [](Program& p) { p.clauses[2].nodes[1].symbol = 19; },
                       "clause 2, node 1: function 19 out of range (there are 19)"},
         StructureCase{"MacroArgument", [](Program& p) { p.clauses[0].nodes[17].symbol = 3; },

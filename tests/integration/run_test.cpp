@@ -495,16 +495,6 @@ TEST(Run, ExitStatusComesFromExit) {
   EXPECT_EQ(probity.out(), "end\n");
 }
 
-TEST(Run, DivisionByZeroAbandonsTheClauseWithAnError) {
-  REQUIRE_TRACEFS();
-  Probity probity({"-q", "-n", "BEGIN { x = 0; printf(\"a\\n\"); y = 1 / x; printf(\"b\\n\"); } "
-                               "BEGIN { printf(\"c\\n\"); exit(0); }"});
-  EXPECT_EQ(probity.wait(), 0);
-  EXPECT_EQ(probity.out(), "a\nc\n");
-  EXPECT_NE(probity.err().find("probity: error on clause at line 1"), std::string::npos) << probity.err();
-  EXPECT_NE(probity.err().find("division by zero"), std::string::npos) << probity.err();
-}
-
 TEST(Run, SigintRunsEndPrintsAggregationsAndLeavesNothingEnabled) {
   REQUIRE_TRACEFS();
   Probity probity({"-q", "-n",

@@ -164,9 +164,13 @@ class Lowering {
     lowered.field_slots = info.field_slots;
     for (const ast::ProbeDescription* special : info.specials) {
       ClauseProbe probe;
-      probe.kind = special->kind == ast::ProbeKind::Begin ? ProbeKind::Begin
-                   : special->kind == ast::ProbeKind::End ? ProbeKind::End
-                                                          : ProbeKind::Tick;
+      switch (special->kind) {
+        case ast::ProbeKind::Begin: probe.kind = ProbeKind::Begin; break;
+        case ast::ProbeKind::End: probe.kind = ProbeKind::End; break;
+        case ast::ProbeKind::Error: probe.kind = ProbeKind::Error; break;
+        case ast::ProbeKind::Tick:
+        case ast::ProbeKind::Tracepoint: probe.kind = ProbeKind::Tick; break;
+      }
       probe.period_ns = special->period_ns;
       lowered.probes.push_back(probe);
     }

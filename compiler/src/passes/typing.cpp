@@ -61,6 +61,15 @@ std::optional<std::int64_t> constant_value(const Expr& expr) {
   return std::nullopt;
 }
 
+// Whether arg0..arg9 have a meaning in the clause: ERROR's describe the
+// fault, BEGIN's and END's are 0 as in DTrace.
+bool has_positional_arguments(const ast::Clause& clause) {
+  return std::all_of(clause.probes.begin(), clause.probes.end(), [](const ast::ProbeDescription& probe) {
+    return probe.kind == ast::ProbeKind::Error || probe.kind == ast::ProbeKind::Begin ||
+           probe.kind == ast::ProbeKind::End;
+  });
+}
+
 const ast::Call* as_call(const Expr& expr) { return std::get_if<ast::Call>(&expr.node); }
 
 bool is_stack_call(const Expr& expr) {
@@ -160,7 +169,11 @@ class TypeChecker {
             expr.node = ast::StringLiteral{value};
           }
         } else if (auto* identifier = std::get_if<ast::Identifier>(&expr.node)) {
-          if (identifier->name == "kstack") expr.node = ast::Call{"stack", {}};
+          if (identifier->name == "kstack") {
+            expr.node = ast::Call{"stack", {}};
+          } else if (const auto constant = find_named_constant(identifier->name)) {
+            expr.node = ast::IntegerLiteral{static_cast<std::uint64_t>(*constant), false, identifier->name};
+          }
         }
       });
     }
@@ -566,7 +579,17 @@ class TypeChecker {
   ValueType check_node(Expr&, ast::StringLiteral&, bool) { return ValueType::string(); }
 
   ValueType check_node(Expr& expr, ast::Identifier& identifier, bool) {
-    if (const auto* builtin = find_builtin(identifier.name)) {
+    const auto* builtin = find_builtin(identifier.name);
+    if (builtin != nullptr && is_positional_argument(builtin->id) &&
+        !has_positional_arguments(context_.program.clauses[clause_])) {
+      context_.diagnostics.error("D_FUNC_UNAVAILABLE", expr.span,
+                                 identifier.name + " is not available here: tracepoints have named fields rather than "
+                                                   "positional arguments, and tick records none",
+                                 "use args->FIELD (probity -lv PROBE lists the fields); ERROR's arguments describe a "
+                                 "run-time error");
+      return ValueType::int64();
+    }
+    if (builtin != nullptr) {
       expr.resolved.builtin = static_cast<std::int32_t>(builtin->id);
       record_use(*builtin, expr.span);
       return builtin->type;
@@ -910,11 +933,7 @@ class TypeChecker {
     return type;
   }
 
-  ValueType check_node(Expr& expr, ast::Assign& assign, bool) {
-    if (in_predicate_) {
-      context_.diagnostics.error("D_OPERAND", expr.span, "a predicate cannot assign",
-                                 "assign in the clause body, or in an earlier clause");
-    }
+  ValueType check_node(Expr&, ast::Assign& assign, bool) {
     if (is_aggregating_call(*assign.value)) {
       context_.diagnostics.error("D_AGG_CONTEXT", assign.value->span,
                                  "an aggregating function is assigned to @name or @name[keys], nothing else",
@@ -926,9 +945,6 @@ class TypeChecker {
   }
 
   ValueType check_node(Expr& expr, ast::IncDec& step, bool) {
-    if (in_predicate_) {
-      context_.diagnostics.error("D_OPERAND", expr.span, "a predicate cannot change a variable");
-    }
     const ValueType type = check_assignment_target(*step.target, ValueType::int64(), ast::AssignOp::Add);
     if (type.kind != ValueKind::Integer) {
       context_.diagnostics.error("D_OPERAND", expr.span, std::string(step.increment ? "++" : "--") + " needs an integer variable");

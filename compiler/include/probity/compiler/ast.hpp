@@ -196,6 +196,7 @@ enum class ProbeKind : std::uint8_t {
   Begin,
   End,
   Tick,        // tick-1s, tick-100hz, interval:s:1, interval:1s
+  Error,       // ERROR, dtrace:::ERROR: a clause hit a run-time error
 };
 
 struct ProbeDescription {

@@ -39,8 +39,36 @@ enum class Builtin : std::uint8_t {
   Probename,      // "sched_switch"
   Probe,          // "sched:sched_switch" (bpftrace's probe)
   Target,         // $target: the pid of -c CMD or -p PID
+  Id,             // the probe id: the tracefs event id; 1 BEGIN, 2 END, 3 ERROR
+  Arg0,           // arg0..arg9: the ERROR probe's arguments (docs/manual/language.md), 0 in BEGIN and END
+  Arg1,
+  Arg2,
+  Arg3,
+  Arg4,
+  Arg5,
+  Arg6,
+  Arg7,
+  Arg8,
+  Arg9,
 };
-inline constexpr std::uint8_t builtin_count = 13;
+inline constexpr std::uint8_t builtin_count = 24;
+
+// Run-time faults: DTrace's DTRACEFLT_* codes, which the ERROR probe passes
+// in arg4 and D scripts compare with by name.
+enum class Fault : std::uint16_t {
+  Unknown = 0,    // DTRACEFLT_UNKNOWN
+  BadAddress = 1, // DTRACEFLT_BADADDR: arg5 is the address
+  BadAlign = 2,   // DTRACEFLT_BADALIGN
+  IllegalOp = 3,  // DTRACEFLT_ILLOP
+  DivideByZero = 4,  // DTRACEFLT_DIVZERO
+  NoScratch = 5,  // DTRACEFLT_NOSCRATCH
+  KernelPrivilege = 6,  // DTRACEFLT_KPRIV
+  UserPrivilege = 7,    // DTRACEFLT_UPRIV
+  TupleOverflow = 8,    // DTRACEFLT_TUPOFLOW
+  BadStack = 9,   // DTRACEFLT_BADSTACK
+  BadSize = 10,   // DTRACEFLT_BADSIZE (DTrace for Linux)
+  BadIndex = 11,  // DTRACEFLT_BADINDEX (DTrace for Linux): arg5 is the index
+};
 
 // Functions that are not aggregating. Values are part of the object format.
 enum class Function : std::uint8_t {
@@ -196,7 +224,7 @@ struct FieldRef {
   friend bool operator==(const FieldRef&, const FieldRef&) = default;
 };
 
-enum class ProbeKind : std::uint8_t { Tracepoint, Begin, End, Tick };
+enum class ProbeKind : std::uint8_t { Tracepoint, Begin, End, Tick, Error };
 
 struct ClauseProbe {
   ProbeKind kind = ProbeKind::Tracepoint;

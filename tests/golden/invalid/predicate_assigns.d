@@ -1,1 +1,0 @@
-sched:sched_switch /x = 1/ { @ = count(); }
