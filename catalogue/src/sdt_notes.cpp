@@ -515,6 +515,11 @@ std::filesystem::path resolve_usdt_binary(std::string_view path) {
     if (!error) return canonical;
   }
   if (path.find('/') != std::string_view::npos) {
+    std::error_code error;
+    (void)fs::status(fs::path(path), error);
+    if (error && error != std::errc::no_such_file_or_directory) {
+      throw SdtError("probity: " + std::string(path) + ": " + error.message());
+    }
     throw SdtError("probity: " + std::string(path) + ": no such file; give the path of a binary or shared library");
   }
   throw SdtError("probity: " + std::string(path) +

@@ -136,6 +136,16 @@ TEST_F(InvokingUser, TraceOutputGoesOnlyWhereTheUserMayWrite) {
   EXPECT_EQ(contents(output), "traced\n");
 }
 
+TEST_F(InvokingUser, ABinaryTheUserCannotReadIsNotListed) {
+  const fs::path binary = root_only_ / "probes";
+  fs::copy_file(PROBITY_BINARY, binary);
+  const Outcome refused = as_sudo({"-l", "usdt:" + binary.string() + ":*"});
+  EXPECT_NE(refused.status, 0);
+  EXPECT_NE(refused.err.find("Permission denied"), std::string::npos) << refused.err;
+  const Outcome by_root = as_root({"-l", "usdt:" + binary.string() + ":*"});
+  EXPECT_EQ(by_root.err.find("Permission denied"), std::string::npos) << by_root.err;
+}
+
 TEST_F(InvokingUser, TheTracedCommandRunsAsTheUser) {
   REQUIRE_TRACEFS();
   const Outcome as_user = as_sudo({"-q", "-c", "id -u", "-n", "END { }"});
