@@ -170,13 +170,7 @@ Catalogue build(const CatalogueDocs& docs, const KernelSnapshot& snapshot) {
           found != docs.event_releases.end()) {
         event.releases = found->second;
       }
-      if (std::find(event.releases.begin(), event.releases.end(), snapshot.release) == event.releases.end()) {
-        event.releases.insert(std::upper_bound(event.releases.begin(), event.releases.end(), snapshot.release,
-                                               [](const std::string& a, const std::string& b) {
-                                                 return release_less(a, b);
-                                               }),
-                              snapshot.release);
-      }
+      insert_release(event.releases, snapshot.release);
       provider.events.push_back(std::move(event));
     }
     std::sort(provider.events.begin(), provider.events.end(),

@@ -284,10 +284,7 @@ void add_release_to_index(const fs::path& index_file, const KernelSnapshot& snap
   CatalogueDocs docs = index.docs();
   for (auto& [event, releases] : docs.event_releases) std::erase(releases, snapshot.release);
   for (const EventLayout& event : snapshot.events) {
-    std::vector<std::string>& releases = docs.event_releases[{event.system, event.name}];
-    releases.insert(std::upper_bound(releases.begin(), releases.end(), snapshot.release,
-                                     [](const std::string& a, const std::string& b) { return release_less(a, b); }),
-                    snapshot.release);
+    insert_release(docs.event_releases[{event.system, event.name}], snapshot.release);
   }
   std::vector<Catalogue> catalogues;
   for (const std::string& release : index.releases()) {

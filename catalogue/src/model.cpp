@@ -185,6 +185,13 @@ std::size_t Catalogue::event_count() const {
   return count;
 }
 
+void insert_release(std::vector<std::string>& releases, const std::string& release) {
+  if (std::find(releases.begin(), releases.end(), release) != releases.end()) return;
+  releases.insert(std::upper_bound(releases.begin(), releases.end(), release,
+                                   [](const std::string& a, const std::string& b) { return release_less(a, b); }),
+                  release);
+}
+
 bool release_less(std::string_view a, std::string_view b) {
   const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   std::size_t i = 0;

@@ -26,6 +26,8 @@ using stability::Level;
 // Orders kernel release names as versions: runs of digits compare as
 // numbers, so "6.1.0" < "6.9.0" < "6.12.0".
 bool release_less(std::string_view a, std::string_view b);
+// Inserts `release` into `releases`, kept in release_less order, unless it is there.
+void insert_release(std::vector<std::string>& releases, const std::string& release);
 
 // ---------------------------------------------------------------- layouts
 
