@@ -124,7 +124,7 @@ TEST(UsdtPatternMatch, AProbeMatchesByTheNotesNameOrItsDTraceSpelling) {
   EXPECT_FALSE(parse_pattern("usdt:/p:postgresql:query__done").matches(probe));
 }
 
-TEST(UsdtPatternParse, ProgramsRefuseUsdtProbesForNowSayingSo) {
+TEST(UsdtPatternParse, ATracepointPatternRefusesAUsdtDescriptionSayingSo) {
   std::string error;
   EXPECT_FALSE(ProbePattern::parse("usdt:/bin/app:prov:request", &error).has_value());
   EXPECT_TRUE(error.starts_with("only tracepoints are supported")) << error;
