@@ -4,17 +4,23 @@
 // admission rules hold for USDT probes as for tracepoints: the stability
 // threshold, the site policy, and an edited object.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "probity/catalogue/sdt_notes.hpp"
+#include "support/child_process.hpp"
 #include "support/object_bytes.hpp"
 #include "support/probity_process.hpp"
 #include "support/scoped_environment.hpp"
@@ -81,6 +87,29 @@ TEST_F(UsdtTraceTest, CountsExactlyAndTheSemaphoreIsSetWhileTraced) {
   EXPECT_NE(run.out.find("semaphore seen 7"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("0 4\n"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("1 3\n"), std::string::npos) << run.out;
+  expect_no_uprobe_left();
+}
+
+TEST_F(UsdtTraceTest, SigintEndsTheRunAndRemovesItsUprobeEvents) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+    test_support::exec_words({PROBITY_BINARY, "-q", "-x", "amin=Private", "-n",
+                              request_probe() + " { @ = count(); } tick-30s { exit(0); }"});
+  }
+  // Its uprobe event is there while it runs.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (uprobe_events().find(usdt_app.string()) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(uprobe_events().find(usdt_app.string()), std::string::npos) << "the run made no uprobe event";
+  ::kill(child, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status)) << "SIGINT ends the run through its teardown, status " << status;
   expect_no_uprobe_left();
 }
 
