@@ -59,10 +59,11 @@ class UsdtTraceTest : public ::testing::Test {
 };
 
 TEST_F(UsdtTraceTest, ArgumentsArriveWithTheNotesSignsAndProbeNames) {
+  // DTrace's arg0 and args->arg2 are the same kind of field.
   // request fires with (i, name, -5 * i) for i in 0..3.
   const Outcome run =
       probity({"-q", "-x", "amin=Private", "-c", usdt_app.string() + " 4", "-n",
-               request_probe() + " { printf(\"%s:%s %d %d\\n\", probeprov, probename, args->arg0, args->arg2); }"});
+               request_probe() + " { printf(\"%s:%s %d %d\\n\", probeprov, probename, arg0, args->arg2); }"});
   ASSERT_EQ(run.status, 0) << run.err;
   // The traced program's own output shares the pipe: keep Probity's lines.
   std::vector<std::string> traced;
