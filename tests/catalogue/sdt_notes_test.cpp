@@ -103,6 +103,7 @@ TEST(UsdtPatternParse, BpftraceAndDTraceSpellings) {
   EXPECT_TRUE(UsdtPattern::is_usdt("prov:./app::probe"));
   EXPECT_FALSE(UsdtPattern::is_usdt("sched:::sched_switch"));
   EXPECT_FALSE(UsdtPattern::is_usdt("sched:sched_switch"));
+  EXPECT_FALSE(UsdtPattern::is_usdt("uprobe:/bin/bash:readline")) << "bpftrace's uprobe, not a USDT probe";
 }
 
 TEST(UsdtPatternParse, MalformedDescriptionsSayWhatIsExpected) {
