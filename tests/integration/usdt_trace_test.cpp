@@ -122,6 +122,11 @@ TEST_F(UsdtTraceTest, AnUndocumentedProbeNeedsAminPrivate) {
 }
 
 TEST_F(UsdtTraceTest, TheSitePolicyForbidsAProviderByName) {
+  // Compiled where no policy is in force, run where one is.
+  const fs::path object = scratch_.path() / "request.pob";
+  const Outcome compiled = probity({"-e", "-o", object.string(), "-x", "amin=Private", "-n",
+                                    request_probe() + " { printf(\"fired\\n\"); }"});
+  ASSERT_EQ(compiled.status, 0) << compiled.err;
   const fs::path file = scratch_.write("policy.yaml", "forbid:\n  providers: [probity_test]\n");
   ::chmod(file.c_str(), 0644);
   test_support::ScopedEnvironment environment("PROBITY_POLICY", file.string());
@@ -132,6 +137,10 @@ TEST_F(UsdtTraceTest, TheSitePolicyForbidsAProviderByName) {
     EXPECT_EQ(refused.out.find("fired"), std::string::npos) << refused.out;
     EXPECT_NE(refused.err.find("site policy"), std::string::npos) << refused.err;
   }
+  const Outcome run = probity({"-q", "-c", usdt_app.string(), "-s", object.string()});
+  EXPECT_NE(run.status, 0);
+  EXPECT_EQ(run.out.find("fired"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("event probity_test:request is forbidden by the site policy"), std::string::npos) << run.err;
   expect_no_uprobe_left();
 }
 
