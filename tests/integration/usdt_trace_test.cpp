@@ -55,6 +55,15 @@ class UsdtTraceTest : public ::testing::Test {
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root: uprobe_events and tracefs instances";
   }
+  // request.pob: request_probe() printing "fired", compiled with no site policy.
+  fs::path compile_request() {
+    const fs::path object = scratch_.path() / "request.pob";
+    const Outcome compiled = probity({"-e", "-o", object.string(), "-x", "amin=Private", "-n",
+                                      request_probe() + " { printf(\"fired\\n\"); }"});
+    EXPECT_EQ(compiled.status, 0) << compiled.err;
+    return object;
+  }
+
   test_support::ScratchDirectory scratch_{"probity-usdt-trace"};
 };
 
@@ -123,10 +132,7 @@ TEST_F(UsdtTraceTest, AnUndocumentedProbeNeedsAminPrivate) {
 
 TEST_F(UsdtTraceTest, TheSitePolicyForbidsAProviderByName) {
   // Compiled where no policy is in force, run where one is.
-  const fs::path object = scratch_.path() / "request.pob";
-  const Outcome compiled = probity({"-e", "-o", object.string(), "-x", "amin=Private", "-n",
-                                    request_probe() + " { printf(\"fired\\n\"); }"});
-  ASSERT_EQ(compiled.status, 0) << compiled.err;
+  const fs::path object = compile_request();
   const fs::path file = scratch_.write("policy.yaml", "forbid:\n  providers: [probity_test]\n");
   ::chmod(file.c_str(), 0644);
   test_support::ScopedEnvironment environment("PROBITY_POLICY", file.string());
@@ -145,10 +151,7 @@ TEST_F(UsdtTraceTest, TheSitePolicyForbidsAProviderByName) {
 }
 
 TEST_F(UsdtTraceTest, AnObjectEditedToAnotherOffsetIsRefused) {
-  const fs::path object = scratch_.path() / "request.pob";
-  const Outcome compiled = probity({"-e", "-o", object.string(), "-x", "amin=Private", "-n",
-                                    request_probe() + " { printf(\"fired\\n\"); }"});
-  ASSERT_EQ(compiled.status, 0) << compiled.err;
+  const fs::path object = compile_request();
   // The site's offset follows the binary's path and the number of sites.
   test_support::Bytes bytes = test_support::read_bytes(object);
   const test_support::Bytes path = test_support::stored_string(usdt_app.string());
