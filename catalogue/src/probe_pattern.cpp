@@ -129,8 +129,8 @@ std::optional<ProbePattern> ProbePattern::parse(std::string_view text, std::stri
   }
 
   if (UsdtPattern::is_usdt(text)) {
-    return reject("only tracepoints are supported in programs so far: " + quoted(text) +
-                  " names a USDT probe, which probity -l lists but a program cannot trace yet");
+    return reject("only tracepoints are supported here: " + quoted(text) +
+                  " names a USDT probe, which probity -l lists and a program traces, but which is not a tracepoint");
   }
   const std::vector<std::string_view> parts = split_colons(text);
   if (parts.size() >= 2 && is_non_tracepoint_type(parts[0])) {

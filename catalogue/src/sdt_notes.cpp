@@ -419,11 +419,13 @@ std::vector<SdtProbe> read_sdt_notes(const std::filesystem::path& file) {
 
 bool UsdtPattern::is_usdt(std::string_view text) {
   if (text.starts_with("usdt:") || text.starts_with("U:")) return true;
-  // PROVIDER:MODULE:FUNCTION:NAME with a path as the module.
+  // PROVIDER:MODULE:FUNCTION:NAME with a path as the module; four parts, so
+  // that bpftrace's uprobe:/bin/bash:readline is not taken for one.
   const std::size_t first = text.find(':');
   if (first == std::string_view::npos) return false;
   const std::size_t second = text.find(':', first + 1);
-  return second != std::string_view::npos && text.substr(first + 1, second - first - 1).find('/') != std::string_view::npos;
+  return second != std::string_view::npos && text.find(':', second + 1) != std::string_view::npos &&
+         text.substr(first + 1, second - first - 1).find('/') != std::string_view::npos;
 }
 
 std::optional<UsdtPattern> UsdtPattern::parse(std::string_view text, std::string* error) {

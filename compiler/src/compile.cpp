@@ -4,10 +4,45 @@
 #include <cstddef>
 #include <tuple>
 
+#include "probity/catalogue/sdt_notes.hpp"
+#include "probity/catalogue/usdt_catalogue.hpp"
 #include "probity/compiler/parse.hpp"
 #include "passes/passes.hpp"
 
 namespace probity::compiler {
+
+namespace {
+
+// The host catalogue plus the USDT probes of the binaries the program names
+// (usdt_catalogue.hpp), so that every pass sees them as catalogue events;
+// nullopt when it names none, or when a binary cannot be read (reported).
+std::optional<catalogue::Catalogue> with_named_usdt_probes(const ast::Program& tree, const catalogue::Catalogue& host,
+                                                           Diagnostics& diagnostics) {
+  std::vector<std::filesystem::path> binaries;
+  for (const ast::Clause& clause : tree.clauses) {
+    for (const ast::ProbeDescription& description : clause.probes) {
+      if (description.kind != ast::ProbeKind::Tracepoint || !catalogue::UsdtPattern::is_usdt(description.text)) continue;
+      const auto pattern = catalogue::UsdtPattern::parse(description.text);
+      if (!pattern) continue;  // probe expansion reports it
+      try {
+        const std::filesystem::path binary = catalogue::resolve_usdt_binary(pattern->path);
+        if (std::find(binaries.begin(), binaries.end(), binary) == binaries.end()) binaries.push_back(binary);
+      } catch (const catalogue::SdtError& error) {
+        diagnostics.error("D_PROBE_NOMATCH", description.span, error.what(),
+                          "name the binary or library by its path; probity -l 'usdt:PATH' lists its probes");
+      }
+    }
+  }
+  if (binaries.empty()) return std::nullopt;
+  try {
+    return catalogue::with_usdt_probes(host, binaries);
+  } catch (const catalogue::SdtError& error) {
+    diagnostics.error("D_PROBE_UNSUPPORTED", Span{}, error.what(), "");
+    return std::nullopt;
+  }
+}
+
+}  // namespace
 
 CompileResult compile(const SourceFile& source, const catalogue::Catalogue& catalogue, const CompileOptions& options) {
   Diagnostics diagnostics;
@@ -20,7 +55,8 @@ CompileResult compile(const SourceFile& source, const catalogue::Catalogue& cata
   // Syntax errors stop compilation: checking a half-parsed program would
   // report errors that are only echoes of them.
   if (!diagnostics.has_errors()) {
-    passes::Context context{source, catalogue, options, diagnostics, tree, {}, {}, {}, {}, {}, 0};
+    const std::optional<catalogue::Catalogue> with_usdt = with_named_usdt_probes(tree, catalogue, diagnostics);
+    passes::Context context{source, with_usdt ? *with_usdt : catalogue, options, diagnostics, tree, {}, {}, {}, {}, {}, 0};
     passes::resolve_options(context);
     passes::expand_probes(context);
     passes::resolve_fields(context);

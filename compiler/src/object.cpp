@@ -147,10 +147,19 @@ void describe(auto& archive, Is<ValueType> auto& type) {
   archive(type.kind, type.size, type.is_signed);
 }
 
+void describe(auto& archive, Is<catalogue::UsdtSite> auto& site) {
+  archive(site.offset, site.semaphore_offset, site.fetchargs);
+}
+
+void describe(auto& archive, Is<catalogue::UsdtOrigin> auto& origin) {
+  archive(origin.binary);
+  archive.list("usdt site", origin.sites);
+}
+
 void describe(auto& archive, Is<EventUse> auto& event) {
   archive(event.provider, event.name);
   archive.list("field", event.fields);
-  archive(event.filter, event.stability, event.hazard, event.stack_trigger, event.support);
+  archive(event.filter, event.stability, event.hazard, event.stack_trigger, event.support, event.usdt);
 }
 
 void describe(auto& archive, Is<FieldRef> auto& reference) {
@@ -271,7 +280,8 @@ class Encoder {
     count(text.size());
     bytes_.insert(bytes_.end(), text.begin(), text.end());
   }
-  void put(const std::optional<std::uint32_t>& value) {
+  template <typename T>
+  void put(const std::optional<T>& value) {
     put(value.has_value());
     if (value) put(*value);
   }
@@ -415,14 +425,15 @@ class Decoder {
     const auto bytes = take(length);
     text.assign(bytes.begin(), bytes.end());
   }
-  void get(std::optional<std::uint32_t>& value) {
+  template <typename T>
+  void get(std::optional<T>& value) {
     if (byte_that_is_0_or_1("presence byte") == 0) {
       value.reset();
       return;
     }
-    std::uint32_t present = 0;
+    T present{};
     get(present);
-    value = present;
+    value = std::move(present);
   }
   template <typename T>
   void get(std::vector<T>& items) {

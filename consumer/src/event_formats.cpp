@@ -49,10 +49,10 @@ EventFormats::EventFormats(const fs::path& dir, const std::vector<EventSpec>& ev
 
   bool wants_stack = false;
   for (const EventSpec& event : events) {
-    load(dir, event.system, event.name);
+    load(dir, event);
     wants_stack = wants_stack || event.stack_trigger;
   }
-  if (wants_stack && find("ftrace", "kernel_stack") == nullptr) load(dir, "ftrace", "kernel_stack");
+  if (wants_stack && find("ftrace", "kernel_stack") == nullptr) load(dir, EventSpec{.system = "ftrace", .name = "kernel_stack"});
 
   if (!layouts_.empty()) {
     const tep_format_field& type = layouts_.front()->field("common_type");
@@ -61,8 +61,10 @@ EventFormats::EventFormats(const fs::path& dir, const std::vector<EventSpec>& ev
   }
 }
 
-void EventFormats::load(const fs::path& dir, const std::string& system, const std::string& name) {
-  const fs::path format_file = dir / "events" / system / name / "format";
+void EventFormats::load(const fs::path& dir, const EventSpec& spec) {
+  const std::string& system = spec.system;
+  const std::string& name = spec.name;
+  const fs::path format_file = dir / "events" / spec.directory_system() / spec.directory_name() / "format";
   const std::string format = detail::read_tracefs_file(format_file);
   tep_event* event = nullptr;
   const tep_errno status = tep_parse_format(tep_.get(), &event, format.data(), format.size(), system.c_str());

@@ -100,13 +100,35 @@ class Run {
     for (const std::string& notice : remove_stale_uprobe_events(tracing)) err_ << notice << "\n";
     const std::string release = running_release();
 
+    // A USDT probe is admitted against what its binary's notes say now, and
+    // traced through a uprobe event made from them (never from the object).
+    const std::optional<catalogue::Catalogue> with_usdt = local_with_usdt_probes(program_, *options_.catalogue);
+    const catalogue::Catalogue& local = with_usdt ? *with_usdt : *options_.catalogue;
+    verify_usdt_probes(program_, local);
     std::vector<EventSpec> specs;
+    std::vector<UprobeSpec> uprobe_specs;
     for (const compiler::EventUse& event : program_.events) {
       specs.push_back({event.provider, event.name, event.filter, event.stack_trigger});
+      if (!event.usdt) continue;
+      const catalogue::Event& probe = *local.find_event(event.provider, event.name);
+      const catalogue::UsdtSite& site = probe.usdt->sites.front();
+      UprobeSpec uprobe{.event = "e" + std::to_string(uprobe_specs.size()),
+                        .binary = probe.usdt->binary,
+                        .offset = site.offset,
+                        .reference_counter_offset = site.semaphore_offset};
+      for (std::size_t i = 0; i < site.fetchargs.size(); ++i) {
+        uprobe.arguments.push_back({"arg" + std::to_string(i), site.fetchargs[i]});
+      }
+      specs.back().tracefs_name = uprobe.event;
+      uprobe_specs.push_back(std::move(uprobe));
+    }
+    // Before the session, so torn down after it (the kernel refuses to remove an enabled uprobe).
+    UprobeEvents uprobes(std::move(uprobe_specs), tracing);
+    for (EventSpec& spec : specs) {
+      if (!spec.tracefs_name.empty()) spec.tracefs_system = uprobes.group();
     }
     verify_events_exist(program_, tracing, release);
     const EventFormats formats(tracing, specs);
-    const catalogue::Catalogue& local = *options_.catalogue;
     verify_program(program_, formats, local, release, options_.site_policy ? &*options_.site_policy : nullptr);
     index_clauses(formats);
     task_names_ = TaskNameEvents(program_, formats);

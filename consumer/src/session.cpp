@@ -49,7 +49,7 @@ struct TracingSession::State {
   std::vector<Written> written;
 
   fs::path event_file(const EventSpec& event, std::string_view file) const {
-    return dir / "events" / event.system / event.name / file;
+    return dir / "events" / event.directory_system() / event.directory_name() / file;
   }
   std::string label(const EventSpec& event) const { return event.system + ":" + event.name; }
 
@@ -257,7 +257,7 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
 
   std::set<std::pair<std::string, std::string>> seen;
   for (const EventSpec& event : state.events) {
-    if (!is_safe_path_component(event.system) || !is_safe_path_component(event.name)) {
+    if (!is_safe_path_component(event.directory_system()) || !is_safe_path_component(event.directory_name())) {
       throw catalogue::TracefsError("probity: invalid event name '" + event.system + ":" + event.name + "'");
     }
     if (!seen.emplace(event.system, event.name).second) {
@@ -278,7 +278,7 @@ TracingSession::TracingSession(SessionOptions options) : state_(std::make_unique
     apply_optional_settings(state, options);
     for (std::size_t i = 0; i < state.events.size(); ++i) {
       const EventSpec& event = state.events[i];
-      const fs::path event_dir = dir / "events" / event.system / event.name;
+      const fs::path event_dir = dir / "events" / event.directory_system() / event.directory_name();
       struct stat info {};
       if (::stat(event_dir.c_str(), &info) != 0) {
         throw TracefsOperationError("find event " + state.label(event) + " in this kernel", event_dir, errno);

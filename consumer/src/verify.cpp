@@ -1,6 +1,8 @@
 #include "probity/consumer/verify.hpp"
 
 #include "probity/catalogue/harvest.hpp"
+#include "probity/catalogue/sdt_notes.hpp"
+#include "probity/catalogue/usdt_catalogue.hpp"
 #include "probity/compiler/admission.hpp"
 
 #include "comm_tracker.hpp"
@@ -59,8 +61,44 @@ void compare_fields(const compiler::Program& program, const std::string& event, 
 
 }  // namespace
 
+std::optional<catalogue::Catalogue> local_with_usdt_probes(const compiler::Program& program,
+                                                           const catalogue::Catalogue& local) {
+  std::vector<fs::path> binaries;
+  for (const compiler::EventUse& event : program.events) {
+    if (!event.usdt) continue;
+    const fs::path binary = event.usdt->binary;
+    if (!binary.is_absolute()) {
+      throw VerificationError("USDT probe " + event_name(event) + " names the binary " + binary.string() +
+                              ", which is not an absolute path; the object was not written by probity -e");
+    }
+    if (std::find(binaries.begin(), binaries.end(), binary) == binaries.end()) binaries.push_back(binary);
+  }
+  if (binaries.empty()) return std::nullopt;
+  try {
+    return catalogue::with_usdt_probes(local, binaries);
+  } catch (const catalogue::SdtError& error) {
+    throw VerificationError(std::string(error.what()) + "; the program is not run");
+  }
+}
+
+void verify_usdt_probes(const compiler::Program& program, const catalogue::Catalogue& local) {
+  for (const compiler::EventUse& event : program.events) {
+    const catalogue::Event* known = local.find_event(event.provider, event.name);
+    const bool usdt_now = known != nullptr && known->usdt.has_value();
+    if (!event.usdt && !usdt_now) continue;
+    if (!event.usdt || !usdt_now || *known->usdt != *event.usdt) {
+      throw VerificationError("USDT probe " + event_name(event) + ": the object's uprobe (binary, offset, semaphore, "
+                              "fetch arguments) is not what the notes of " +
+                              (event.usdt ? event.usdt->binary : known->usdt->binary) +
+                              " say now: recompile the program from source (the binary was rebuilt, or the object "
+                              "edited)");
+    }
+  }
+}
+
 void verify_events_exist(const compiler::Program& program, const fs::path& tracing, const std::string& release) {
   for (const compiler::EventUse& event : program.events) {
+    if (event.usdt) continue;  // verify_usdt_probes; its uprobe event is made for the run
     std::error_code error;
     if (!fs::exists(tracing / "events" / event.provider / event.name / "format", error)) {
       throw VerificationError("event " + event_name(event) + " does not exist on the running kernel " + release +

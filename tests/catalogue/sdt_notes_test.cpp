@@ -103,6 +103,7 @@ TEST(UsdtPatternParse, BpftraceAndDTraceSpellings) {
   EXPECT_TRUE(UsdtPattern::is_usdt("prov:./app::probe"));
   EXPECT_FALSE(UsdtPattern::is_usdt("sched:::sched_switch"));
   EXPECT_FALSE(UsdtPattern::is_usdt("sched:sched_switch"));
+  EXPECT_FALSE(UsdtPattern::is_usdt("uprobe:/bin/bash:readline")) << "bpftrace's uprobe, not a USDT probe";
 }
 
 TEST(UsdtPatternParse, MalformedDescriptionsSayWhatIsExpected) {
@@ -124,7 +125,7 @@ TEST(UsdtPatternMatch, AProbeMatchesByTheNotesNameOrItsDTraceSpelling) {
   EXPECT_FALSE(parse_pattern("usdt:/p:postgresql:query__done").matches(probe));
 }
 
-TEST(UsdtPatternParse, ProgramsRefuseUsdtProbesForNowSayingSo) {
+TEST(UsdtPatternParse, ATracepointPatternRefusesAUsdtDescriptionSayingSo) {
   std::string error;
   EXPECT_FALSE(ProbePattern::parse("usdt:/bin/app:prov:request", &error).has_value());
   EXPECT_TRUE(error.starts_with("only tracepoints are supported")) << error;

@@ -158,6 +158,11 @@ Program rich_program() {
   transmit.filter = "len > 1500";
   transmit.stability = {Level::Private, Level::Private, DependencyClass::Unknown};
   transmit.hazard = Hazard::Hot;
+  // As a USDT probe's event carries it: where each site's uprobe goes.
+  transmit.usdt = catalogue::UsdtOrigin{
+      .binary = "/usr/lib/postgresql/15/bin/postgres",
+      .sites = {{.offset = 0x10b7, .semaphore_offset = 0x3028, .fetchargs = {"%di:s32", "@+0x4020:s64"}},
+                {.offset = 0x2200, .semaphore_offset = 0, .fetchargs = {}}}};
   program.events = {transmit, exec, switches};
 
   program.variables = {
@@ -345,6 +350,10 @@ TEST(ObjectRoundTrip, RichProgramSurvivesExactly) {
   EXPECT_EQ(decoded.clauses[0].nodes[21].immediate, -9'000'000'000'000'000'000);
   EXPECT_EQ(decoded.clauses[1].body[1].then_body[0].then_body[0].then_body[0].expression, 9u);
   EXPECT_EQ(decoded.events[0].fields[2].relative, true);
+  ASSERT_TRUE(decoded.events[0].usdt.has_value());
+  EXPECT_EQ(decoded.events[0].usdt->sites[0].fetchargs[1], "@+0x4020:s64");
+  EXPECT_EQ(decoded.events[0].usdt->sites[0].semaphore_offset, 0x3028u);
+  EXPECT_FALSE(decoded.events[1].usdt.has_value());
   EXPECT_EQ(decoded.aggregations[2].parameters, (std::vector<std::int64_t>{10, 0, 6, 20}));
   EXPECT_EQ(decoded.clauses[1].residual, std::optional<std::uint32_t>(1));
   EXPECT_EQ(decoded.clauses[0].residual, std::nullopt);
@@ -383,7 +392,7 @@ TEST(ObjectEncoding, HeaderAndChecksumFollowTheDocumentedLayout) {
   const Bytes bytes = encode_object(rich_program());
   ASSERT_GT(bytes.size(), header_size + checksum_size);
   EXPECT_EQ(std::string(bytes.begin(), bytes.begin() + 8), "PROBITYO");
-  EXPECT_EQ((Bytes{bytes.begin() + 8, bytes.begin() + 12}), (Bytes{2, 0, 0, 0}));
+  EXPECT_EQ((Bytes{bytes.begin() + 8, bytes.begin() + 12}), (Bytes{3, 0, 0, 0}));
   const std::uint64_t payload = read_u64(bytes, 12);
   EXPECT_EQ(payload, bytes.size() - header_size - checksum_size);
   EXPECT_EQ(read_u64(bytes, header_size + payload),

@@ -22,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/object_bytes.hpp"
 #include "support/probity_process.hpp"
 #include "support/scoped_environment.hpp"
 #include "support/scratch_directory.hpp"
@@ -33,48 +34,15 @@ namespace fs = std::filesystem;
 using test_support::Outcome;
 using test_support::ScopedEnvironment;
 using test_support::ScratchDirectory;
-using Bytes = std::vector<std::uint8_t>;
-
-constexpr std::size_t header_size = 8 + 4 + 8;  // magic, version, payload length
-constexpr std::size_t checksum_size = 8;
+using test_support::Bytes;
+using test_support::read_bytes;
+using test_support::reseal;
+using test_support::stored_string;
+using test_support::write_bytes;
+using test_support::write_le;
 
 Outcome probity(const std::vector<std::string>& arguments) {
   return test_support::run_process(PROBITY_BINARY, arguments);
-}
-
-Bytes read_bytes(const fs::path& file) {
-  std::ifstream input(file, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const fs::path& file, const Bytes& bytes) {
-  std::ofstream output(file, std::ios::binary | std::ios::trunc);
-  output.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-void write_le(Bytes& bytes, std::size_t at, std::uint64_t value, std::size_t width) {
-  for (std::size_t i = 0; i < width; ++i) bytes[at + i] = static_cast<std::uint8_t>(value >> (8 * i));
-}
-
-// The payload length and FNV-1a 64 checksum recomputed after an edit, from
-// the published algorithm rather than the product's code.
-void reseal(Bytes& bytes) {
-  const std::size_t payload = bytes.size() - header_size - checksum_size;
-  write_le(bytes, 12, payload, 8);
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (std::size_t i = header_size; i < header_size + payload; ++i) {
-    hash ^= bytes[i];
-    hash *= 0x100000001b3ULL;
-  }
-  write_le(bytes, header_size + payload, hash, 8);
-}
-
-// A string as the object stores it: a u32 length, then its bytes.
-Bytes stored_string(const std::string& text) {
-  Bytes bytes(4 + text.size());
-  write_le(bytes, 0, text.size(), 4);
-  std::copy(text.begin(), text.end(), bytes.begin() + 4);
-  return bytes;
 }
 
 // Replaces stored strings equal to `from` by `to` (every one, or only the

@@ -171,12 +171,27 @@ void resolve(Context& context, ClauseInfo& info, ast::Expr& expr, ast::FieldAcce
   expr.resolved.type = merged;
 }
 
+// In a clause of USDT probes only, DTrace's arg0..arg9 are the probe's
+// arguments: the fields args->arg0..args->arg9 of its uprobe event.
+bool is_usdt_argument(const ClauseInfo& info, const ast::Expr& expr) {
+  const auto* identifier = std::get_if<ast::Identifier>(&expr.node);
+  if (identifier == nullptr || identifier->name.size() != 4 || !identifier->name.starts_with("arg") ||
+      identifier->name[3] < '0' || identifier->name[3] > '9') {
+    return false;
+  }
+  return !info.events.empty() && info.specials.empty() &&
+         std::all_of(info.events.begin(), info.events.end(), [](const Event* event) { return event->usdt.has_value(); });
+}
+
 }  // namespace
 
 void resolve_fields(Context& context) {
   for (std::size_t index = 0; index < context.program.clauses.size(); ++index) {
     ClauseInfo& info = context.clauses[index];
     ast::walk_clause(context.program.clauses[index], [&](ast::Expr& expr) {
+      if (is_usdt_argument(info, expr)) {
+        expr.node = ast::FieldAccess{std::get<ast::Identifier>(expr.node).name, false};
+      }
       if (auto* access = std::get_if<ast::FieldAccess>(&expr.node)) resolve(context, info, expr, *access);
     });
   }

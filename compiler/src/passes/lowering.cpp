@@ -113,6 +113,7 @@ class Lowering {
       for (const auto& field : event->fields) use.fields.push_back(field.layout);
       use.stability = event->stability.value;
       use.hazard = event->hazard.level;
+      use.usdt = event->usdt;
       program_.events.push_back(std::move(use));
     }
   }

@@ -19,6 +19,7 @@
 #include "probity/catalogue/diagnostic.hpp"
 #include "probity/catalogue/probe_pattern.hpp"
 #include "probity/catalogue/probe_spellings.hpp"
+#include "probity/catalogue/sdt_notes.hpp"
 #include "probity/catalogue/site_policy.hpp"
 #include "passes/passes.hpp"
 
@@ -125,6 +126,42 @@ std::string list(const std::vector<const Event*>& events, std::size_t limit = 8)
   return text;
 }
 
+// The USDT probes of the binary a usdt: or PROVIDER:PATH::PROBE description
+// names, among the events compile() added to the catalogue from its notes
+// (usdt_catalogue.hpp). False when it matches none, reported.
+bool match_usdt(Context& context, const ast::ProbeDescription& description, std::vector<const Event*>& matched,
+                bool& named) {
+  std::string error;
+  const auto pattern = catalogue::UsdtPattern::parse(description.text, &error);
+  if (!pattern) {
+    context.diagnostics.error("D_PROBE_SYNTAX", description.span, error, "");
+    return false;
+  }
+  std::string binary;
+  try {
+    binary = catalogue::resolve_usdt_binary(pattern->path).string();
+  } catch (const catalogue::SdtError&) {
+    return false;  // compile() reported it
+  }
+  for (const auto& provider : context.catalogue.providers) {
+    for (const Event& event : provider.events) {
+      if (!event.usdt || event.usdt->binary != binary) continue;
+      catalogue::SdtProbe site;
+      site.provider = event.provider;
+      site.name = event.name;
+      if (pattern->matches(site)) matched.push_back(&event);
+    }
+  }
+  if (matched.empty()) {
+    context.diagnostics.error("D_PROBE_NOMATCH", description.span,
+                              "probe description " + description.text + " matches no USDT probe of " + binary,
+                              "probity -l 'usdt:" + binary + "' lists its probes");
+    return false;
+  }
+  named = matched.size() == 1 && !is_glob(pattern->provider) && !is_glob(pattern->probe);
+  return true;
+}
+
 void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescription& description,
                        std::set<const Event*>& seen) {
   std::string text = description.text;
@@ -137,23 +174,30 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
     return;
   }
   if (text.starts_with("t:")) text = "tracepoint:" + text.substr(2);
-  std::string error;
-  const auto pattern = catalogue::ProbePattern::parse(text, &error);
-  if (!pattern) {
-    const std::string hint = spelling_hint(context.catalogue, text);
-    const bool other_kind = error.starts_with("only tracepoints");
-    context.diagnostics.error(other_kind || !hint.empty() ? "D_PROBE_UNSUPPORTED" : "D_PROBE_SYNTAX", description.span,
-                              error, hint.empty() && other_kind
-                                         ? "Probity traces the kernel's static tracepoints only; probity -l lists them"
-                                         : hint);
-    return;
+  std::vector<const Event*> matched;
+  bool named = false;
+  if (catalogue::UsdtPattern::is_usdt(text)) {
+    if (!match_usdt(context, description, matched, named)) return;
+  } else {
+    std::string error;
+    const auto pattern = catalogue::ProbePattern::parse(text, &error);
+    if (!pattern) {
+      const std::string hint = spelling_hint(context.catalogue, text);
+      const bool other_kind = error.starts_with("only tracepoints");
+      context.diagnostics.error(other_kind || !hint.empty() ? "D_PROBE_UNSUPPORTED" : "D_PROBE_SYNTAX",
+                                description.span, error,
+                                hint.empty() && other_kind
+                                    ? "Probity traces the kernel's static tracepoints only; probity -l lists them"
+                                    : hint);
+      return;
+    }
+    matched = catalogue::match(context.catalogue, *pattern);
+    if (matched.empty()) {
+      report_no_match(context, description, *pattern);
+      return;
+    }
+    named = matched.size() == 1 && !is_glob(pattern->provider) && !is_glob(pattern->event);
   }
-  const std::vector<const Event*> matched = catalogue::match(context.catalogue, *pattern);
-  if (matched.empty()) {
-    report_no_match(context, description, *pattern);
-    return;
-  }
-  const bool named = matched.size() == 1 && !is_glob(pattern->provider) && !is_glob(pattern->event);
   std::vector<const Event*> skipped_hot;
   std::vector<const Event*> skipped_sensitive;
   std::vector<const Event*> skipped_unstable;

@@ -250,6 +250,22 @@ struct VendorSupport {
   std::string note;    // the overlay's reason, when it gives one
 };
 
+// Where a USDT probe is (usdt_catalogue.hpp): each site's uprobe, as the
+// binary's notes give it. Set only on the events with_usdt_probes adds for a
+// program; never stored in an index.
+struct UsdtSite {
+  std::uint64_t offset = 0;            // file offset of the probed instruction
+  std::uint64_t semaphore_offset = 0;  // 0: no semaphore
+  std::vector<std::string> fetchargs;  // "%di:s32", one per argument
+  friend bool operator==(const UsdtSite&, const UsdtSite&) = default;
+};
+
+struct UsdtOrigin {
+  std::string binary;  // canonical path (a uprobe binds to the file's inode)
+  std::vector<UsdtSite> sites;
+  friend bool operator==(const UsdtOrigin&, const UsdtOrigin&) = default;
+};
+
 struct Event {
   std::string provider;
   std::string name;
@@ -263,6 +279,7 @@ struct Event {
   std::vector<std::string> releases;  // every catalogued release that has this event
   std::vector<RetiredField> retired_fields;
   VendorSupport support;              // set by vendor overlays at run time, never stored in the index
+  std::optional<UsdtOrigin> usdt;     // a USDT probe rather than a tracepoint
 
   const Field* find_field(std::string_view field_name) const;
 };

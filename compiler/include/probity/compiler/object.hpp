@@ -45,7 +45,7 @@
 
 namespace probity::compiler {
 
-inline constexpr std::uint32_t object_format_version = 2;
+inline constexpr std::uint32_t object_format_version = 3;  // 3: EventUse::usdt
 
 // A missing, truncated, corrupted, wrong-magic, wrong-version or
 // wrong-checksum object. what() names the file and says what is wrong and,

@@ -212,6 +212,10 @@ struct EventUse {
   // A support event has no filter; it has clauses only if the program also
   // names it.
   bool support = false;
+  // A USDT probe (provider and name are the note's): the binary and each
+  // site's uprobe. The consumer re-reads the binary's notes and refuses the
+  // object unless they say exactly this, then makes uprobe events of them.
+  std::optional<catalogue::UsdtOrigin> usdt;
 
   friend bool operator==(const EventUse&, const EventUse&) = default;
 };

@@ -72,7 +72,8 @@ class EventFormats {
   int type_size() const { return type_size_; }
 
  private:
-  void load(const std::filesystem::path& dir, const std::string& system, const std::string& name);
+  // Reads the spec's format file; the layout is known by its system and name.
+  void load(const std::filesystem::path& dir, const EventSpec& spec);
 
   std::unique_ptr<tep_handle, TepDeleter> tep_;
   std::vector<std::unique_ptr<EventLayout>> layouts_;

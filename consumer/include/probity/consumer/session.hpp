@@ -19,6 +19,14 @@ struct EventSpec {
   std::string name{};
   std::string filter{};
   bool stack_trigger = false;  // record a kernel stack after each event that passes
+  // Where the event is in tracefs when not events/<system>/<name>: a USDT
+  // probe's uprobe event is in its run's group, under a name of its own,
+  // and is known by its provider and probe everywhere else.
+  std::string tracefs_system{};
+  std::string tracefs_name{};
+
+  const std::string& directory_system() const { return tracefs_system.empty() ? system : tracefs_system; }
+  const std::string& directory_name() const { return tracefs_name.empty() ? name : tracefs_name; }
 };
 
 // A tracefs setting beyond the minimum that this kernel lacks or refused, and

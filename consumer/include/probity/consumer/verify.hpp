@@ -4,6 +4,7 @@
 // own claims) must admit every event, field and filter it uses.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -20,6 +21,17 @@ class VerificationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// `local` plus the USDT probes of the binaries `program` names, read from
+// their notes now (catalogue::with_usdt_probes), for the admission of the
+// program; nullopt when it names none. Throws VerificationError when a
+// binary cannot be read.
+std::optional<catalogue::Catalogue> local_with_usdt_probes(const compiler::Program& program,
+                                                           const catalogue::Catalogue& local);
+// Throws VerificationError unless every USDT probe of `program` is exactly
+// (binary, sites, fetch arguments) what `local` (local_with_usdt_probes)
+// says, and no other event is a USDT probe of `local`: an edited object can
+// place no uprobe elsewhere nor fetch anything else.
+void verify_usdt_probes(const compiler::Program& program, const catalogue::Catalogue& local);
 // Throws VerificationError when an event of `program` is missing from the
 // running kernel (`tracing`/events). `release` names the running kernel in
 // messages.
