@@ -19,6 +19,8 @@
 #include "man_command.hpp"
 #include "manual_command.hpp"
 #include "sign_command.hpp"
+#include "terminal_width.hpp"
+#include "probity/io/text_wrap.hpp"
 #include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/diagnostic.hpp"
@@ -30,17 +32,46 @@ namespace probity::cli {
 namespace {
 
 std::string usage() {
-  return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE] [-x OPT[=VAL]] [--kernel RELEASE]\n"
+  return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE]\n"
+         "                [-x OPT[=VAL]] [-c CMD | -p PID] [-f text|json] [--kernel RELEASE]\n"
          "       probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
          "       probity compat -s FILE | -n PROGRAM --kernel RELEASE ... | --all [-f json]\n"
          "                      [--catalogue DIR] [--overlay FILE]   (probity compat --help)\n"
          "       probity man PROBE [--kernel RELEASE] [--catalogue DIR] [--overlay FILE]\n"
          "       probity manual --format md|man|html -o DIR [--reference]\n"
-         "       probity catalogue build|harvest|diff|lint|stats ...   (probity catalogue --help)\n"
-         "       probity --help | --version\n";
+         "       probity catalogue build|harvest|diff|lint|stats ...\n"
+         "       probity --help[=all] | --version\n";
 }
 
+// One screen (24 lines of at most 80 columns): the essentials.
 std::string help() {
+  return "usage: probity -n PROGRAM | -s FILE [-e] [-v] [-q] [-o FILE] [-x OPT=VAL]\n"
+         "       probity -l [-v] [PATTERN...]      list probes, or describe them (-v)\n"
+         "       probity man PROBE | D_TAG        one probe's or diagnostic's manual entry\n"
+         "       probity compat|manual|catalogue|sign ...   (each takes --help)\n"
+         "\n"
+         "Traces Linux through its documented, stability-rated tracepoints only.\n"
+         "  -n PROGRAM      a D program (DTrace's or bpftrace's spellings)\n"
+         "  -s FILE [ARG]   the program in FILE; ARGs are its $1, $2, ...\n"
+         "  -e              compile and check only (without -e it runs, as root)\n"
+         "  -v              the stability report; with -l, every field of each probe\n"
+         "  -q              print only what the program prints\n"
+         "  -x OPT=VAL      an option: amin=Unstable, allow=hot, bufsize=16m, ...\n"
+         "  -c CMD, -p PID  trace while CMD runs, or while PID lives ($target)\n"
+         "  --kernel REL    check or list against another catalogued kernel release\n"
+         "\n"
+         "Start with:\n"
+         "  probity -l 'sched:*'                  the scheduler's probes\n"
+         "  probity man sched:sched_switch        what a probe means, its fields\n"
+         "  probity -n 'syscalls:sys_enter_openat { @[execname] = count(); }'\n"
+         "\n"
+         "Every option: probity --help=all. The guide: man probity, or\n"
+         "probity manual --format html -o DIR. Exit status: 0 success, 1 error,\n"
+         "2 bad command line.\n";
+}
+
+// Every option, the catalogue and the site files: probity --help=all.
+std::string help_all() {
   return usage() +
          "\n"
          "Probity traces Linux through the kernel's static tracepoints only, each one\n"
@@ -133,6 +164,7 @@ struct CommandLine {
   CompileCommandOptions compile;
   bool list_requested = false;
   bool help_requested = false;
+  bool full_help_requested = false;  // --help=all
   bool version_requested = false;
   std::vector<std::string> programs;  // -n, in order
   std::optional<std::string> output_format;  // -f
@@ -145,6 +177,18 @@ std::pair<std::string, std::string> split_option(const std::string& text) {
   if (text.empty() || equals == 0) throw UsageError("-x needs an option: -x name=value or -x name");
   if (equals == std::string::npos) return {text, ""};
   return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+// "unknown option --kernal; did you mean --kernel?", as -x amn suggests amin.
+std::string unknown_long_option(const std::string& argument) {
+  static const std::vector<std::string> long_options{"--help",  "--help=all", "--version",   "--list",
+                                                     "--verbose", "--kernel", "--index", "--catalogue", "--overlay"};
+  const std::string name = argument.substr(0, argument.find('='));
+  std::string message = "unknown option \"" + argument + "\"";
+  if (const std::optional<std::string> close = catalogue::closest_match(name, long_options)) {
+    message += "; did you mean " + *close + "?";
+  }
+  return message;
 }
 
 // Short flags may be combined ("-lv", "-ln PATTERN", "-evs FILE").
@@ -164,6 +208,12 @@ CommandLine parse(const std::vector<std::string>& arguments) {
     };
     if (argument == "--help" || argument == "-h") {
       command_line.help_requested = true;
+      if (i + 1 < arguments.size() && arguments[i + 1] == "all") {
+        command_line.full_help_requested = true;
+        ++i;
+      }
+    } else if (argument == "--help=all") {
+      command_line.full_help_requested = command_line.help_requested = true;
     } else if (argument == "--version") {
       command_line.version_requested = true;
     } else if (argument == "--list") {
@@ -228,7 +278,7 @@ CommandLine parse(const std::vector<std::string>& arguments) {
         }
       }
     } else if (argument.starts_with("--")) {
-      throw UsageError("unknown option \"" + argument + "\"");
+      throw UsageError(unknown_long_option(argument));
     } else {
       positional.push_back(argument);
     }
@@ -275,7 +325,7 @@ int run(const std::vector<std::string>& arguments) {
   }
   const CommandLine command_line = parse(arguments);
   if (command_line.help_requested) {
-    std::cout << help();
+    std::cout << (command_line.full_help_requested ? help_all() : help());
     return 0;
   }
   if (command_line.version_requested) {
@@ -317,6 +367,12 @@ void open_standard_descriptors() {
   }
 }
 
+// "probity: MESSAGE", wrapped to standard error's width: the first line keeps
+// the prefix scripts look for, the others are indented.
+std::string error_text(const std::string& message) {
+  return io::wrap_lines(message, "probity: ", "    ", output_width(STDERR_FILENO));
+}
+
 std::string one_line(std::string message) {
   constexpr std::string_view prefix = "probity: ";
   if (message.starts_with(prefix)) message.erase(0, prefix.size());
@@ -327,9 +383,9 @@ std::string one_line(std::string message) {
 void explain_refusal(std::string_view message) {
   if (message.find("Permission denied") == std::string_view::npos) return;
   if (const auto user = io::invoking_user()) {
-    std::cerr << "probity: files named on the command line are opened with the rights of the user who ran probity "
-                 "through sudo (uid "
-              << user->uid << "), not root's\n";
+    std::cerr << error_text("files named on the command line are opened with the rights of the user who ran "
+                            "probity through sudo (uid " +
+                            std::to_string(user->uid) + "), not root's");
   }
 }
 
@@ -346,21 +402,21 @@ int main(int argc, char** argv) {
     if (!std::cout.flush()) throw cli::CliError("cannot write standard output (closed, or on a full device?)");
     return status;
   } catch (const cli::UsageError& error) {
-    std::cerr << "probity: " << error.what() << "\nprobity: see probity --help\n";
+    std::cerr << cli::error_text(error.what()) << "probity: see probity --help\n";
     return error.exit_status();
   } catch (const cli::CliError& error) {
-    std::cerr << "probity: " << error.what() << "\n";
+    std::cerr << cli::error_text(error.what());
     cli::explain_refusal(error.what());
     return error.exit_status();
   } catch (const catalogue::HostError& error) {
-    std::cerr << "probity: " << error.what() << "\n";
+    std::cerr << cli::error_text(error.what());
     return cli::exit_failure;
   } catch (const catalogue::IndexError& error) {
-    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+    std::cerr << cli::error_text(cli::one_line(error.what()));
   } catch (const catalogue::TracefsError& error) {
-    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+    std::cerr << cli::error_text(cli::one_line(error.what()));
   } catch (const compiler::ObjectError& error) {
-    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+    std::cerr << cli::error_text(cli::one_line(error.what()));
     cli::explain_refusal(error.what());
   } catch (const catalogue::CatalogueError& error) {
     for (const catalogue::Diagnostic& diagnostic : error.diagnostics()) {
@@ -368,7 +424,7 @@ int main(int argc, char** argv) {
       cli::explain_refusal(diagnostic.to_string());
     }
   } catch (const std::exception& error) {
-    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
+    std::cerr << cli::error_text(cli::one_line(error.what()));
     cli::explain_refusal(error.what());
   } catch (...) {
     std::cerr << "probity: unexpected error\n";

@@ -162,7 +162,7 @@ TEST_F(HostCatalogueTest, ListingShowsTheRunningKernelWithNoFallbackNote) {
   for (const auto& entry : fs::directory_iterator(test_support::tracefs_mount / "events" / "sched")) {
     if (!entry.is_directory()) continue;
     ++rows;
-    EXPECT_NE(listed.out.find(" " + entry.path().filename().string() + " "), std::string::npos)
+    EXPECT_NE(listed.out.find("sched:" + entry.path().filename().string() + " "), std::string::npos)
         << entry.path().filename();
   }
   EXPECT_GT(rows, 0U);
