@@ -151,7 +151,7 @@ void print_text(const std::string& name, const std::vector<compiler::ReleaseVerd
     for (const auto& problem : verdict.problems) out << "  " << problem << "\n";
     for (const auto& diagnostic : verdict.diagnostics) {
       if (diagnostic.severity != compiler::Severity::Error && !verbose) continue;
-      out << compiler::render(diagnostic, *source, {output_width(STDOUT_FILENO), verbose});
+      out << compiler::render(diagnostic, *source, {known_width(STDOUT_FILENO).value_or(0), verbose});
     }
   }
 }

@@ -95,8 +95,10 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
   if (site.policy) compile_options.site_policy = &*site.policy;
   const compiler::CompileResult result = compiler::compile(source, catalogue, compile_options);
   std::size_t errors = 0;
+  // Wrapped for a reader (a terminal, or $COLUMNS); one line each for a
+  // tool reading a pipe.
   for (const compiler::Diagnostic& diagnostic : result.diagnostics) {
-    err << compiler::render(diagnostic, source, {output_width(STDERR_FILENO), options.verbose});
+    err << compiler::render(diagnostic, source, {known_width(STDERR_FILENO).value_or(0), options.verbose});
     errors += diagnostic.severity == compiler::Severity::Error ? 1 : 0;
   }
   if (!result.ok()) {

@@ -18,6 +18,7 @@
 #include "probity/catalogue/probe_pattern.hpp"
 #include "probity/manual/manual.hpp"
 #include "probity/catalogue/host.hpp"
+#include "probity/io/text_wrap.hpp"
 
 namespace probity::cli {
 namespace {
@@ -40,32 +41,6 @@ std::string availability(const std::optional<bool>& has) {
 
 std::string hazard_word(const Event& event) {
   return event.hazard.level == Hazard::None ? "-" : std::string(catalogue::to_string(event.hazard.level));
-}
-
-// Words of `text` in lines of at most `room` characters; the first line
-// starts with `first`, the others with `continuation`.
-std::string wrapped(const std::string& text, const std::string& first, const std::string& continuation,
-                    std::size_t room) {
-  std::string result;
-  std::string line;
-  bool first_line = true;
-  const auto flush = [&] {
-    result += (first_line ? first : continuation) + line + '\n';
-    first_line = false;
-    line.clear();
-  };
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t space = text.find_first_of(" \t\n", start);
-    const std::size_t end = space == std::string::npos ? text.size() : space;
-    const std::string word = text.substr(start, end - start);
-    start = end + 1;
-    if (word.empty()) continue;
-    if (!line.empty() && line.size() + 1 + word.size() > room) flush();
-    line += (line.empty() ? "" : " ") + word;
-  }
-  if (!line.empty() || first_line) flush();
-  return result;
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -124,7 +99,10 @@ std::string nothing_matches(const Catalogue& catalogue, const std::vector<std::s
 }
 
 void print_table(const std::vector<const Event*>& events, const std::vector<std::optional<bool>>& live,
-                 std::size_t width, std::ostream& out) {
+                 std::size_t width, std::ostream& out, std::ostream& err) {
+  // One PROBE column, as a program spells it, rather than provider and event
+  // apart: the two widest names are rarely in one row, so it is narrower.
+  std::vector<std::string> header{"PROBE", "STABILITY", "HAZARD", "RUNNING"};
   std::vector<std::vector<std::string>> rows;
   rows.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -132,9 +110,16 @@ void print_table(const std::vector<const Event*>& events, const std::vector<std:
     rows.push_back({event.provider + ":" + event.name, stability::to_string(event.stability.value),
                     hazard_word(event), availability(live[i])});
   }
-  // One PROBE column, as a program spells it, rather than provider and event
-  // apart: the two widest names are rarely in one row, so it is narrower.
-  print_columns({"PROBE", "STABILITY", "HAZARD", "RUNNING"}, rows, out, width);
+  // A RUNNING column of yes only says nothing a note cannot: it gives its
+  // room to the names before they are elided.
+  const bool all_running = std::all_of(live.begin(), live.end(), [](const std::optional<bool>& has) { return has == true; });
+  if (all_running && line_width(column_widths(header, rows)) > width) {
+    header.pop_back();
+    for (auto& row : rows) row.pop_back();
+    err << "probity: note: every probe listed is in the running kernel (the RUNNING column is left out to fit "
+        << width << " columns)\n";
+  }
+  print_columns(header, rows, out, width);
 }
 
 // Laid out as probity man lays out its entries (the same blocks), with what
@@ -143,12 +128,12 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
                    std::ostream& out) {
   const std::string indent(4, ' ');
   out << manual::heading_block(event, width);
-  if (!event.module.empty()) out << wrapped("Defined by module " + event.module + ".", indent, indent, width - 4);
+  if (!event.module.empty()) out << io::wrap("Defined by module " + event.module + ".", indent, indent, width);
   out << manual::stability_block(event, manual::TerminalLayout::ManPage, width);
   out << "\nAVAILABILITY\n";
-  out << wrapped("running kernel " + running + ": " + availability(live), indent, indent, width - 4);
-  out << wrapped("catalogued releases: " + (event.releases.empty() ? std::string("none") : join(event.releases)),
-                 indent, indent + indent, width - 8);
+  out << io::wrap("running kernel " + running + ": " + availability(live), indent, indent, width);
+  out << io::wrap("catalogued releases: " + (event.releases.empty() ? std::string("none") : join(event.releases)),
+                  indent, indent + indent, width);
   out << manual::fields_block(event, width);
 }
 
@@ -223,7 +208,7 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
 
   const std::size_t width = output_width(STDOUT_FILENO);
   if (!options.verbose) {
-    print_table(events, live, width, out);
+    print_table(events, live, width, out, err);
     return 0;
   }
   for (std::size_t i = 0; i < events.size(); ++i) {

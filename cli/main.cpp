@@ -19,8 +19,6 @@
 #include "man_command.hpp"
 #include "manual_command.hpp"
 #include "sign_command.hpp"
-#include "terminal_width.hpp"
-#include "probity/io/text_wrap.hpp"
 #include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/diagnostic.hpp"
@@ -367,12 +365,6 @@ void open_standard_descriptors() {
   }
 }
 
-// "probity: MESSAGE", wrapped to standard error's width: the first line keeps
-// the prefix scripts look for, the others are indented.
-std::string error_text(const std::string& message) {
-  return io::wrap_lines(message, "probity: ", "    ", output_width(STDERR_FILENO));
-}
-
 std::string one_line(std::string message) {
   constexpr std::string_view prefix = "probity: ";
   if (message.starts_with(prefix)) message.erase(0, prefix.size());
@@ -383,9 +375,9 @@ std::string one_line(std::string message) {
 void explain_refusal(std::string_view message) {
   if (message.find("Permission denied") == std::string_view::npos) return;
   if (const auto user = io::invoking_user()) {
-    std::cerr << error_text("files named on the command line are opened with the rights of the user who ran "
-                            "probity through sudo (uid " +
-                            std::to_string(user->uid) + "), not root's");
+    std::cerr << "probity: files named on the command line are opened with the rights of the user who ran probity "
+                 "through sudo (uid "
+              << user->uid << "), not root's\n";
   }
 }
 
@@ -402,21 +394,21 @@ int main(int argc, char** argv) {
     if (!std::cout.flush()) throw cli::CliError("cannot write standard output (closed, or on a full device?)");
     return status;
   } catch (const cli::UsageError& error) {
-    std::cerr << cli::error_text(error.what()) << "probity: see probity --help\n";
+    std::cerr << "probity: " << error.what() << "\nprobity: see probity --help\n";
     return error.exit_status();
   } catch (const cli::CliError& error) {
-    std::cerr << cli::error_text(error.what());
+    std::cerr << "probity: " << error.what() << "\n";
     cli::explain_refusal(error.what());
     return error.exit_status();
   } catch (const catalogue::HostError& error) {
-    std::cerr << cli::error_text(error.what());
+    std::cerr << "probity: " << error.what() << "\n";
     return cli::exit_failure;
   } catch (const catalogue::IndexError& error) {
-    std::cerr << cli::error_text(cli::one_line(error.what()));
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
   } catch (const catalogue::TracefsError& error) {
-    std::cerr << cli::error_text(cli::one_line(error.what()));
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
   } catch (const compiler::ObjectError& error) {
-    std::cerr << cli::error_text(cli::one_line(error.what()));
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
     cli::explain_refusal(error.what());
   } catch (const catalogue::CatalogueError& error) {
     for (const catalogue::Diagnostic& diagnostic : error.diagnostics()) {
@@ -424,7 +416,7 @@ int main(int argc, char** argv) {
       cli::explain_refusal(diagnostic.to_string());
     }
   } catch (const std::exception& error) {
-    std::cerr << cli::error_text(cli::one_line(error.what()));
+    std::cerr << "probity: " << cli::one_line(error.what()) << "\n";
     cli::explain_refusal(error.what());
   } catch (...) {
     std::cerr << "probity: unexpected error\n";

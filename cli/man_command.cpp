@@ -46,7 +46,8 @@ std::string man_usage() {
          "\n"
          "It reads only the catalogue index, the vendor overlays and the site policy\n"
          "(which may require signed overlays): no root, no tracefs. Text is wrapped to\n"
-         "$COLUMNS columns (80 when unset). probity manual writes the whole manual.\n"
+         "$COLUMNS columns, else the terminal's width, else 80. probity manual writes\n"
+         "the whole manual.\n"
          "Exit status: 0 success, 1 unknown probe, 2 bad command line.\n";
 }
 

@@ -13,7 +13,7 @@ constexpr long widest = 1000;
 
 }  // namespace
 
-std::size_t output_width(int fd) {
+std::optional<std::size_t> known_width(int fd) {
   if (const char* columns = std::getenv("COLUMNS"); columns != nullptr && *columns != '\0') {
     char* end = nullptr;
     const long width = std::strtol(columns, &end, 10);
@@ -21,7 +21,9 @@ std::size_t output_width(int fd) {
   }
   winsize size{};
   if (::isatty(fd) == 1 && ::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col >= narrowest) return size.ws_col;
-  return default_output_width;
+  return std::nullopt;
 }
+
+std::size_t output_width(int fd) { return known_width(fd).value_or(default_output_width); }
 
 }  // namespace probity::cli

@@ -26,6 +26,23 @@ inline std::string elided(const std::string& text, std::size_t width) {
   return text.substr(0, head) + std::string(ellipsis) + text.substr(text.size() - (kept - head));
 }
 
+inline constexpr std::size_t column_gap = 2;
+
+// Each column's width: that of its widest cell.
+inline std::vector<std::size_t> column_widths(const std::vector<std::string>& header,
+                                              const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths(header.size());
+  for (std::size_t column = 0; column < widths.size(); ++column) {
+    widths[column] = header[column].size();
+    for (const auto& row : rows) widths[column] = std::max(widths[column], row[column].size());
+  }
+  return widths;
+}
+
+inline std::size_t line_width(const std::vector<std::size_t>& widths) {
+  return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + column_gap * (widths.size() - 1);
+}
+
 // One line per row, the header first, columns two spaces apart; the last
 // column is not padded. Every row has the header's number of cells. When the
 // lines would be wider than `width`, the widest column is narrowed (never
@@ -33,29 +50,21 @@ inline std::string elided(const std::string& text, std::size_t width) {
 // the next widest, until they fit.
 inline void print_columns(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                           std::ostream& out, std::size_t width) {
-  constexpr std::size_t gap = 2;
   constexpr std::size_t narrowest_elided = 12;
-  std::vector<std::size_t> widths(header.size());
-  for (std::size_t column = 0; column < widths.size(); ++column) {
-    widths[column] = header[column].size();
-    for (const auto& row : rows) widths[column] = std::max(widths[column], row[column].size());
-  }
-  const auto line_width = [&] {
-    return std::accumulate(widths.begin(), widths.end(), std::size_t{0}) + gap * (widths.size() - 1);
-  };
-  while (line_width() > width) {
+  std::vector<std::size_t> widths = column_widths(header, rows);
+  while (line_width(widths) > width) {
     std::size_t widest = 0;
     for (std::size_t column = 1; column < widths.size(); ++column) {
       if (widths[column] > widths[widest]) widest = column;
     }
     const std::size_t floor = std::max(header[widest].size(), narrowest_elided);
     if (widths[widest] <= floor) break;
-    widths[widest] = std::max(floor, widths[widest] - (line_width() - width));
+    widths[widest] = std::max(floor, widths[widest] - (line_width(widths) - width));
   }
   const auto print_row = [&](const std::vector<std::string>& row) {
     std::string line;
     for (std::size_t column = 0; column + 1 < row.size(); ++column) {
-      line += padded(elided(row[column], widths[column]), widths[column] + gap);
+      line += padded(elided(row[column], widths[column]), widths[column] + column_gap);
     }
     out << line << elided(row.back(), widths.back()) << '\n';
   };

@@ -81,20 +81,26 @@ std::vector<Row> parse_table(const std::string& text) {
   std::string line;
   std::vector<Row> rows;
   bool header_seen = false;
+  bool running_column = true;
   while (std::getline(lines, line)) {
     std::istringstream words(line);
     Row row;
     std::string probe;
-    words >> probe >> row.stability >> row.hazard >> row.running;
+    words >> probe >> row.stability >> row.hazard;
+    if (running_column) words >> row.running;
     std::string extra;
-    EXPECT_FALSE(words >> extra) << "more than four columns: " << line;
+    EXPECT_FALSE(words >> extra) << "more columns than the header: " << line;
     if (!header_seen) {
       EXPECT_EQ(probe, "PROBE") << "no header row: " << line;
+      // Left out when every probe listed is in the running kernel and the
+      // table would not fit otherwise (a note on stderr says so).
+      running_column = !row.running.empty();
       header_seen = true;
       continue;
     }
+    if (!running_column) row.running = "yes";
     const std::size_t colon = probe.find(':');
-    EXPECT_NE(colon, std::string::npos) << line;
+    EXPECT_TRUE(colon != std::string::npos || probe.find("...") != std::string::npos) << line;
     row.provider = probe.substr(0, colon);
     row.event = probe.substr(colon + 1);
     rows.push_back(row);
