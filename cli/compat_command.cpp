@@ -1,5 +1,7 @@
 #include "compat_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +13,7 @@
 
 #include "cli_error.hpp"
 #include "script_source.hpp"
+#include "terminal_width.hpp"
 #include "index_location.hpp"
 #include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/host.hpp"
@@ -148,7 +151,7 @@ void print_text(const std::string& name, const std::vector<compiler::ReleaseVerd
     for (const auto& problem : verdict.problems) out << "  " << problem << "\n";
     for (const auto& diagnostic : verdict.diagnostics) {
       if (diagnostic.severity != compiler::Severity::Error && !verbose) continue;
-      out << compiler::render(diagnostic, *source);
+      out << compiler::render(diagnostic, *source, {known_width(STDOUT_FILENO).value_or(0), verbose});
     }
   }
 }

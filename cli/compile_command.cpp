@@ -1,5 +1,7 @@
 #include "compile_command.hpp"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -13,6 +15,7 @@
 #include "probity/compiler/compile.hpp"
 #include "probity/compiler/object.hpp"
 #include "run_command.hpp"
+#include "terminal_width.hpp"
 #include "script_source.hpp"
 #include "index_location.hpp"
 #include "privilege.hpp"
@@ -92,8 +95,10 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
   if (site.policy) compile_options.site_policy = &*site.policy;
   const compiler::CompileResult result = compiler::compile(source, catalogue, compile_options);
   std::size_t errors = 0;
+  // Wrapped for a reader (a terminal, or $COLUMNS); one line each for a
+  // tool reading a pipe.
   for (const compiler::Diagnostic& diagnostic : result.diagnostics) {
-    err << compiler::render(diagnostic, source);
+    err << compiler::render(diagnostic, source, {known_width(STDERR_FILENO).value_or(0), options.verbose});
     errors += diagnostic.severity == compiler::Severity::Error ? 1 : 0;
   }
   if (!result.ok()) {

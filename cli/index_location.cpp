@@ -73,8 +73,9 @@ void set_vendor_roots(catalogue::SiteOptions& site, const fs::path& index) {
 
 std::string site_lookup_description() {
   return "    vendor overlays: --overlay FILE, else those of /etc/os-release's vendor\n"
-         "      ($PROBITY_OS_RELEASE) under --catalogue DIR/vendors, else vendors/ beside the index\n"
-         "      (" PROBITY_INSTALL_VENDORS_DIR "; the build tree's index uses\n"
+         "      ($PROBITY_OS_RELEASE) under --catalogue DIR/vendors, else vendors/\n"
+         "      beside the index (" PROBITY_INSTALL_VENDORS_DIR ";\n"
+         "      the build tree's index uses\n"
          "      " PROBITY_CATALOGUE_SOURCE_DIR "/vendors)\n"
          "    site policy: $PROBITY_POLICY, else /etc/probity/policy.yaml; signature keys:\n"
          "      $PROBITY_KEYS, else /etc/probity/keys (see docs/manual/site-policy.md)\n";

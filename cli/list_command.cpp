@@ -1,5 +1,7 @@
 #include "list_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <ostream>
 #include <set>
@@ -8,6 +10,7 @@
 #include "cli_error.hpp"
 #include "index_location.hpp"
 #include "live_events.hpp"
+#include "terminal_width.hpp"
 #include "text_table.hpp"
 #include "usdt_list.hpp"
 #include "probity/catalogue/diagnostic.hpp"
@@ -15,21 +18,15 @@
 #include "probity/catalogue/probe_pattern.hpp"
 #include "probity/manual/manual.hpp"
 #include "probity/catalogue/host.hpp"
+#include "probity/io/text_wrap.hpp"
 
 namespace probity::cli {
 namespace {
 
 using catalogue::Catalogue;
 using catalogue::Event;
-using catalogue::Field;
 using catalogue::Hazard;
 using catalogue::ProbePattern;
-
-constexpr std::size_t wrap_width = 78;
-// Field lines are wider: declaration, stability and description side by side,
-// the description never squeezed below field_description_room columns.
-constexpr std::size_t field_line_width = 110;
-constexpr std::size_t field_description_room = 36;
 
 std::string strip_program_prefix(std::string message) {
   constexpr std::string_view prefix = "probity: ";
@@ -44,38 +41,6 @@ std::string availability(const std::optional<bool>& has) {
 
 std::string hazard_word(const Event& event) {
   return event.hazard.level == Hazard::None ? "-" : std::string(catalogue::to_string(event.hazard.level));
-}
-
-// Words of `text` in lines of at most `room` characters; the first line
-// starts with `first`, the others with `continuation`.
-std::string wrapped(const std::string& text, const std::string& first, const std::string& continuation,
-                    std::size_t room) {
-  std::string result;
-  std::string line;
-  bool first_line = true;
-  const auto flush = [&] {
-    result += (first_line ? first : continuation) + line + '\n';
-    first_line = false;
-    line.clear();
-  };
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t space = text.find_first_of(" \t\n", start);
-    const std::size_t end = space == std::string::npos ? text.size() : space;
-    const std::string word = text.substr(start, end - start);
-    start = end + 1;
-    if (word.empty()) continue;
-    if (!line.empty() && line.size() + 1 + word.size() > room) flush();
-    line += (line.empty() ? "" : " ") + word;
-  }
-  if (!line.empty() || first_line) flush();
-  return result;
-}
-
-// A paragraph indented by `tabs` tab stops, wrapped to wrap_width columns.
-std::string wrapped(const std::string& text, std::size_t tabs) {
-  const std::string indent(tabs, '\t');
-  return wrapped(text, indent, indent, wrap_width - 8 * tabs);
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -134,54 +99,42 @@ std::string nothing_matches(const Catalogue& catalogue, const std::vector<std::s
 }
 
 void print_table(const std::vector<const Event*>& events, const std::vector<std::optional<bool>>& live,
-                 std::ostream& out) {
+                 std::size_t width, std::ostream& out, std::ostream& err) {
+  // One PROBE column, as a program spells it, rather than provider and event
+  // apart: the two widest names are rarely in one row, so it is narrower.
+  std::vector<std::string> header{"PROBE", "STABILITY", "HAZARD", "RUNNING"};
   std::vector<std::vector<std::string>> rows;
   rows.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& event = *events[i];
-    rows.push_back({event.provider, event.name, stability::to_string(event.stability.value),
+    rows.push_back({event.provider + ":" + event.name, stability::to_string(event.stability.value),
                     hazard_word(event), availability(live[i])});
   }
-  print_columns({"PROVIDER", "EVENT", "STABILITY", "HAZARD", "RUNNING"}, rows, out);
+  // A RUNNING column of yes only says nothing a note cannot: it gives its
+  // room to the names before they are elided.
+  const bool all_running = std::all_of(live.begin(), live.end(), [](const std::optional<bool>& has) { return has == true; });
+  if (all_running && line_width(column_widths(header, rows)) > width) {
+    header.pop_back();
+    for (auto& row : rows) row.pop_back();
+    err << "probity: note: every probe listed is in the running kernel (the RUNNING column is left out to fit "
+        << width << " columns)\n";
+  }
+  print_columns(header, rows, out, width);
 }
 
-void print_verbose(const Event& event, const std::optional<bool>& live, const std::string& running,
+// Laid out as probity man lays out its entries (the same blocks), with what
+// this listing adds: the module, and whether the running kernel has the probe.
+void print_verbose(const Event& event, const std::optional<bool>& live, const std::string& running, std::size_t width,
                    std::ostream& out) {
-  out << event.provider << ":" << event.name << "\n";
-  if (event.documented && !event.description.empty()) {
-    out << wrapped(event.description, 1);
-  } else {
-    const bool declared = std::find(event.stability.sources.begin(), event.stability.sources.end(),
-                                    catalogue::AttributeSource::Kernel) != event.stability.sources.end();
-    out << (declared ? "\tUndocumented: the catalogue does not describe this event; its stability below is what "
-                       "the kernel declares.\n"
-                     : "\tUndocumented: the catalogue does not describe this event, so it is Private/Private/Unknown.\n");
-  }
-  if (!event.module.empty()) out << "\tDefined by module " << event.module << ".\n";
-  out << manual::stability_block(event, manual::TerminalLayout::DTrace, wrap_width);
-
-  out << "\n\tAvailability\n";
-  out << "\t\trunning kernel " << running << ": " << availability(live) << "\n";
-  out << wrapped("catalogued releases: " + (event.releases.empty() ? std::string("none") : join(event.releases)),
-                 2);
-
-  out << "\n\tFields\n";
-  if (event.fields.empty()) out << "\t\t(none)\n";
-  std::size_t declaration_width = 0;
-  std::size_t stability_width = 0;
-  for (const Field& field : event.fields) {
-    declaration_width = std::max(declaration_width, field.layout.declaration().size() + 1);
-    stability_width = std::max(stability_width, stability::to_string(field.stability.value).size());
-  }
-  for (const Field& field : event.fields) {
-    const std::string description =
-        field.documented && !field.description.empty() ? field.description : "(undocumented)";
-    const std::string columns = padded(field.layout.declaration() + ";", declaration_width + 2) +
-                                padded(stability::to_string(field.stability.value), stability_width + 2);
-    const std::size_t hanging = columns.size();
-    const std::size_t room = std::max<std::size_t>(field_description_room, field_line_width - 16 - hanging);
-    out << wrapped(description, "\t\t" + columns, "\t\t" + std::string(hanging, ' '), room);
-  }
+  const std::string indent(4, ' ');
+  out << manual::heading_block(event, width);
+  if (!event.module.empty()) out << io::wrap("Defined by module " + event.module + ".", indent, indent, width);
+  out << manual::stability_block(event, manual::TerminalLayout::ManPage, width);
+  out << "\nAVAILABILITY\n";
+  out << io::wrap("running kernel " + running + ": " + availability(live), indent, indent, width);
+  out << io::wrap("catalogued releases: " + (event.releases.empty() ? std::string("none") : join(event.releases)),
+                  indent, indent + indent, width);
+  out << manual::fields_block(event, width);
 }
 
 }  // namespace
@@ -253,13 +206,14 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
         << strip_program_prefix(live_events.problem()) << "\n";
   }
 
+  const std::size_t width = output_width(STDOUT_FILENO);
   if (!options.verbose) {
-    print_table(events, live, out);
+    print_table(events, live, width, out, err);
     return 0;
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (i > 0) out << "\n";
-    print_verbose(*events[i], live[i], running, out);
+    print_verbose(*events[i], live[i], running, width, out);
   }
   return 0;
 }

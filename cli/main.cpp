@@ -30,72 +30,110 @@ namespace probity::cli {
 namespace {
 
 std::string usage() {
-  return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE] [-x OPT[=VAL]] [--kernel RELEASE]\n"
+  return "usage: probity -n PROGRAM | -s FILE [ARG...] [-e] [-v] [-q] [-o FILE]\n"
+         "               [-x OPT[=VAL]] [-c CMD | -p PID] [-f text|json] [--kernel REL]\n"
          "       probity -l [-v] [PATTERN...] [--kernel RELEASE] [--index FILE]\n"
-         "       probity compat -s FILE | -n PROGRAM --kernel RELEASE ... | --all [-f json]\n"
-         "                      [--catalogue DIR] [--overlay FILE]   (probity compat --help)\n"
+         "       probity compat -s FILE | -n PROGRAM --kernel RELEASE ... | --all\n"
+         "              [-f json] [--catalogue DIR] [--overlay FILE]\n"
          "       probity man PROBE [--kernel RELEASE] [--catalogue DIR] [--overlay FILE]\n"
          "       probity manual --format md|man|html -o DIR [--reference]\n"
-         "       probity catalogue build|harvest|diff|lint|stats ...   (probity catalogue --help)\n"
-         "       probity --help | --version\n";
+         "       probity catalogue build|harvest|diff|lint|stats ...\n"
+         "       probity --help[=all] | --version\n";
 }
 
+// One screen (24 lines of at most 80 columns): the essentials.
 std::string help() {
+  return "usage: probity -n PROGRAM | -s FILE [-e] [-v] [-q] [-o FILE] [-x OPT=VAL]\n"
+         "       probity -l [-v] [PATTERN...]      list probes, or describe them (-v)\n"
+         "       probity man PROBE | D_TAG        one probe's or diagnostic's manual entry\n"
+         "       probity compat|manual|catalogue|sign ...   (each takes --help)\n"
+         "\n"
+         "Traces Linux through its documented, stability-rated tracepoints only.\n"
+         "  -n PROGRAM      a D program (DTrace's or bpftrace's spellings)\n"
+         "  -s FILE [ARG]   the program in FILE; ARGs are its $1, $2, ...\n"
+         "  -e              compile and check only (without -e it runs, as root)\n"
+         "  -v              the stability report; with -l, every field of each probe\n"
+         "  -q              print only what the program prints\n"
+         "  -x OPT=VAL      an option: amin=Unstable, allow=hot, bufsize=16m, ...\n"
+         "  -c CMD, -p PID  trace while CMD runs, or while PID lives ($target)\n"
+         "  --kernel REL    check or list against another catalogued kernel release\n"
+         "\n"
+         "Start with:\n"
+         "  probity -l 'sched:*'                  the scheduler's probes\n"
+         "  probity man sched:sched_switch        what a probe means, its fields\n"
+         "  probity -n 'syscalls:sys_enter_openat { @[execname] = count(); }'\n"
+         "\n"
+         "Every option: probity --help=all. The guide: man probity, or\n"
+         "probity manual --format html -o DIR. Exit status: 0 success, 1 error,\n"
+         "2 bad command line.\n";
+}
+
+// Every option, the catalogue and the site files: probity --help=all.
+std::string help_all() {
   return usage() +
          "\n"
          "Probity traces Linux through the kernel's static tracepoints only, each one\n"
          "documented in a catalogue with its fields, their types and a DTrace-style\n"
-         "stability attribute (Name/Data/Class), and a hazard where enabling it is costly\n"
-         "or exposes private data.\n"
+         "stability attribute (Name/Data/Class), and a hazard where enabling it is\n"
+         "costly or exposes private data.\n"
          "\n"
          "Compiling programs (D, with DTrace's and bpftrace's spellings):\n"
-         "  -n PROGRAM          the program on the command line:\n"
-         "                        probity -e -n 'sched:sched_switch { @[args->prev_comm] = count(); }'\n"
-         "  -s FILE [ARG...]    the program in FILE; ARGs are its $1, $2, ... (or a compiled object)\n"
-         "  -e                  compile and check, then stop (without -e the program runs, as root)\n"
-         "  -c CMD / -p PID     run CMD (words split by shell quoting, no shell) / watch PID: $target,\n"
-         "                      the run ends when it exits\n"
-         "  -o FILE             with -e: write the compiled object (checked, versioned, checksummed);\n"
-         "                      when running: write the program's output there\n"
-         "  -v                  print the stability report in DTrace's shape (per clause with -e)\n"
-         "                      and which predicate parts the kernel's event filters evaluate\n"
-         "  -q                  quiet: print only what the program prints\n"
-         "  -f text|json        when running: DTrace's text output (default), or one JSON object\n"
-         "                      per line for each printf, trace, aggregation, probe firing and drop\n"
-         "  -x NAME[=VALUE]     an option, as #pragma D option NAME=VALUE in the program:\n"
-         "                        amin=LEVEL or Name/Data/Class   the lowest stability the program may use\n"
-         "                                                        (default Evolving names and data)\n"
-         "                        allow=hot,sensitive             enable hazardous probes (forbidden ones never)\n"
-         "                        bufsize=16m strsize=256 dynvarsize=1m nspec=4 aggsortkey aggsortrev quiet\n"
-         "  --kernel RELEASE    check the program against another catalogued kernel release\n"
+         "  -n PROGRAM        the program on the command line:\n"
+         "                      probity -e -n 'sched:sched_switch { @[comm] = count(); }'\n"
+         "  -s FILE [ARG...]  the program in FILE (or a compiled object); ARGs are its\n"
+         "                    $1, $2, ...\n"
+         "  -e                compile and check, then stop (without -e the program\n"
+         "                    runs, as root)\n"
+         "  -c CMD / -p PID   run CMD (words split by shell quoting, no shell) / watch\n"
+         "                    PID: $target; the run ends when it exits\n"
+         "  -o FILE           with -e: write the compiled object (checked, versioned,\n"
+         "                    checksummed); when running: write the output there\n"
+         "  -v                print the stability report in DTrace's shape (per clause\n"
+         "                    with -e) and which predicate parts the kernel's event\n"
+         "                    filters evaluate; name each probe a glob leaves out\n"
+         "  -q                quiet: print only what the program prints\n"
+         "  -f text|json      when running: DTrace's text output (default), or one JSON\n"
+         "                    object per line for each printf, trace, aggregation,\n"
+         "                    probe firing and drop\n"
+         "  -x NAME[=VALUE]   an option, as #pragma D option NAME=VALUE in the program:\n"
+         "                      amin=LEVEL or Name/Data/Class: the lowest stability the\n"
+         "                        program may use (default Evolving names and data)\n"
+         "                      allow=hot,sensitive: enable hazardous probes (forbidden\n"
+         "                        ones never)\n"
+         "                      bufsize=16m strsize=256 dynvarsize=1m nspec=4\n"
+         "                      aggsortkey aggsortrev quiet\n"
+         "  --kernel RELEASE  check the program against another catalogued release\n"
          "\n"
-         "  Every probe, field, built-in and function has a stability attribute; a program using\n"
-         "  anything below the threshold does not compile, and the error says which element, its\n"
-         "  attributes and the option that would accept it. Errors carry a tag such as\n"
-         "  [D_FIELD_UNKNOWN] that the manual explains.\n"
+         "  Every probe, field, built-in and function has a stability attribute; a\n"
+         "  program using anything below the threshold does not compile, and the error\n"
+         "  says which element, its attributes and the option that would accept it.\n"
+         "  Errors carry a tag such as [D_FIELD_UNKNOWN] that probity man explains.\n"
          "\n"
          "Listing probes:\n"
-         "  -l, --list          list the probes matching PATTERN (every probe without one):\n"
-         "                      provider, event, stability, hazard, and whether the running\n"
-         "                      kernel has it\n"
-         "  -v, --verbose       with -l: describe each probe: its attributes in DTrace's\n"
-         "                      shape, hazard, the releases that have it, and every field\n"
-         "                      as a C declaration with its stability and meaning\n"
-         "  -n PATTERN          with -l: the same as giving PATTERN (as in dtrace -ln)\n"
-         "  --kernel RELEASE    the kernel release to list: a catalogued one, exact\n"
-         "                      (6.18.44-fc-v657) or a unique prefix (6.18, which prefers the\n"
-         "                      running build); default: the running kernel, always catalogued\n"
-         "                      (layouts from its tracefs when the index lacks it, cached in\n"
-         "                      /var/cache/probity; -v says where they came from)\n"
-         "  --index FILE        the catalogue index to read (see below)\n"
+         "  -l, --list        list the probes matching PATTERN (every probe without\n"
+         "                    one): provider:event, stability, hazard, and whether the\n"
+         "                    running kernel has it, fitted to $COLUMNS (else the\n"
+         "                    terminal's width, else 80)\n"
+         "  -v, --verbose     with -l: describe each probe as probity man does: its\n"
+         "                    attributes in DTrace's shape, hazard, the releases that\n"
+         "                    have it, and every field as a C declaration with its\n"
+         "                    stability and meaning\n"
+         "  -n PATTERN        with -l: the same as giving PATTERN (as in dtrace -ln)\n"
+         "  --kernel RELEASE  the kernel release to list: a catalogued one, exact\n"
+         "                    (6.18.44-fc-v657) or a unique prefix (6.18, which prefers\n"
+         "                    the running build); default: the running kernel, always\n"
+         "                    catalogued (layouts from its tracefs when the index lacks\n"
+         "                    it, cached in /var/cache/probity; -v says where from)\n"
+         "  --index FILE      the catalogue index to read (see below)\n"
          "\n"
          "The reference manual:\n"
-         "  man PROBE           the probe's manual entry: description, stability and where it\n"
-         "                      comes from, hazard, releases, fields, layout changes across\n"
-         "                      releases and an example program (probity man --help)\n"
+         "  man PROBE         the probe's manual entry: description, stability and\n"
+         "                    where it comes from, hazard, releases, fields, layout\n"
+         "                    changes across releases and an example program\n"
+         "                    (probity man --help)\n"
          "  manual --format md|man|html -o DIR\n"
-         "                      write the whole manual: the reference generated from the\n"
-         "                      catalogue and the guide (probity manual --help)\n"
+         "                    write the whole manual: the reference generated from the\n"
+         "                    catalogue and the guide (probity manual --help)\n"
          "\n"
          "Probe patterns, in DTrace's or bpftrace's spelling, with globs * ? [...]:\n"
          "  sched:sched_switch  sched:::sched_switch  tracepoint:sched:sched_switch\n"
@@ -105,27 +143,28 @@ std::string help() {
          "  probity -l 'sched:*'                 the scheduler's probes\n"
          "  probity -lv sched:sched_switch       sched_switch and its fields\n"
          "  probity -l 'syscalls:sys_enter_open*' --kernel 6.18\n"
-         "  probity -ev -n 'syscalls:sys_enter_* /execname == \"bash\"/ { @[probename] = count(); }'\n"
+         "  probity -ev -n 'syscalls:sys_enter_* /execname == \"bash\"/ {\n"
+         "                    @[probename] = count(); }'\n"
          "  probity -e -s latency.d -o latency.pob\n"
          "\n"
          "The catalogue:\n"
          "  The probes, their documentation and stability come from YAML files under\n"
-         "  catalogue/data in the source tree (kernels/<release>.yaml harvested from each\n"
-         "  kernel, providers/<system>.yaml written by people), compiled into a binary\n"
-         "  index when probity is built (or by hand with probity catalogue build).\n"
+         "  catalogue/data in the source tree (kernels/<release>.yaml harvested from\n"
+         "  each kernel, providers/<system>.yaml written by people), compiled into a\n"
+         "  binary index when probity is built (or by hand: probity catalogue build).\n"
          "  The index read is the first of:\n" +
          index_lookup_description() +
-         "  probity catalogue harvest adds the running kernel (see probity catalogue --help).\n"
+         "  probity catalogue harvest adds the running kernel (probity catalogue --help).\n"
          "\n"
-         "Vendors and sites (docs/manual/vendor-overlays.md, docs/manual/site-policy.md):\n"
+         "Vendors and sites (docs/manual/vendor-overlays.md, site-policy.md):\n"
          "  --catalogue DIR     take the vendor overlays from DIR/vendors/<vendor>/\n"
          "  --overlay FILE      apply exactly this vendor overlay (repeatable)\n"
-         "  sign --key KEY.pem FILE...   write FILE.sig, a detached Ed25519 signature\n"
+         "  sign --key KEY.pem FILE...     write FILE.sig, a detached Ed25519 signature\n"
          "  keygen PRIVATE.pem PUBLIC.pem  make an Ed25519 key pair\n" +
          site_lookup_description() +
          "\n"
-         "Exit status: 0 success, 1 error (a program that does not compile, a pattern that matches nothing),\n"
-         "2 bad command line.\n";
+         "Exit status: 0 success, 1 error (a program that does not compile, a pattern\n"
+         "that matches nothing), 2 bad command line.\n";
 }
 
 struct CommandLine {
@@ -133,6 +172,7 @@ struct CommandLine {
   CompileCommandOptions compile;
   bool list_requested = false;
   bool help_requested = false;
+  bool full_help_requested = false;  // --help=all
   bool version_requested = false;
   std::vector<std::string> programs;  // -n, in order
   std::optional<std::string> output_format;  // -f
@@ -145,6 +185,18 @@ std::pair<std::string, std::string> split_option(const std::string& text) {
   if (text.empty() || equals == 0) throw UsageError("-x needs an option: -x name=value or -x name");
   if (equals == std::string::npos) return {text, ""};
   return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+// "unknown option --kernal; did you mean --kernel?", as -x amn suggests amin.
+std::string unknown_long_option(const std::string& argument) {
+  static const std::vector<std::string> long_options{"--help",  "--help=all", "--version",   "--list",
+                                                     "--verbose", "--kernel", "--index", "--catalogue", "--overlay"};
+  const std::string name = argument.substr(0, argument.find('='));
+  std::string message = "unknown option \"" + argument + "\"";
+  if (const std::optional<std::string> close = catalogue::closest_match(name, long_options)) {
+    message += "; did you mean " + *close + "?";
+  }
+  return message;
 }
 
 // Short flags may be combined ("-lv", "-ln PATTERN", "-evs FILE").
@@ -164,6 +216,12 @@ CommandLine parse(const std::vector<std::string>& arguments) {
     };
     if (argument == "--help" || argument == "-h") {
       command_line.help_requested = true;
+      if (i + 1 < arguments.size() && arguments[i + 1] == "all") {
+        command_line.full_help_requested = true;
+        ++i;
+      }
+    } else if (argument == "--help=all") {
+      command_line.full_help_requested = command_line.help_requested = true;
     } else if (argument == "--version") {
       command_line.version_requested = true;
     } else if (argument == "--list") {
@@ -228,7 +286,7 @@ CommandLine parse(const std::vector<std::string>& arguments) {
         }
       }
     } else if (argument.starts_with("--")) {
-      throw UsageError("unknown option \"" + argument + "\"");
+      throw UsageError(unknown_long_option(argument));
     } else {
       positional.push_back(argument);
     }
@@ -275,7 +333,7 @@ int run(const std::vector<std::string>& arguments) {
   }
   const CommandLine command_line = parse(arguments);
   if (command_line.help_requested) {
-    std::cout << help();
+    std::cout << (command_line.full_help_requested ? help_all() : help());
     return 0;
   }
   if (command_line.version_requested) {

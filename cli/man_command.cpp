@@ -1,11 +1,14 @@
 #include "man_command.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
 
 #include "cli_error.hpp"
+#include "terminal_width.hpp"
 #include "index_location.hpp"
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/index.hpp"
@@ -13,21 +16,6 @@
 #include "probity/manual/manual.hpp"
 
 namespace probity::cli {
-namespace {
-
-constexpr int default_width = 80;
-
-// $COLUMNS when it is a plausible width, else 80.
-int terminal_width() {
-  const char* columns = std::getenv("COLUMNS");
-  if (columns == nullptr || *columns == '\0') return default_width;
-  char* end = nullptr;
-  const long width = std::strtol(columns, &end, 10);
-  if (*end != '\0' || width < 20 || width > 1000) return default_width;
-  return static_cast<int>(width);
-}
-
-}  // namespace
 
 std::string man_usage() {
   return "usage: probity man PROBE [--kernel RELEASE] [--index FILE] [--catalogue DIR] [--overlay FILE]\n"
@@ -58,7 +46,8 @@ std::string man_usage() {
          "\n"
          "It reads only the catalogue index, the vendor overlays and the site policy\n"
          "(which may require signed overlays): no root, no tracefs. Text is wrapped to\n"
-         "$COLUMNS columns (80 when unset). probity manual writes the whole manual.\n"
+         "$COLUMNS columns, else the terminal's width, else 80. probity manual writes\n"
+         "the whole manual.\n"
          "Exit status: 0 success, 1 unknown probe, 2 bad command line.\n";
 }
 
@@ -98,7 +87,7 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
   // A diagnostic's tag, as the compiler prints it in brackets.
   if (probe->starts_with("D_") && probe->find(':') == std::string::npos) {
     try {
-      out << manual::diagnostic_entry(*probe, terminal_width());
+      out << manual::diagnostic_entry(*probe, static_cast<int>(output_width(STDOUT_FILENO)));
     } catch (const std::invalid_argument& unknown) {
       throw CliError(unknown.what());
     }
@@ -117,7 +106,7 @@ int run_man(const std::vector<std::string>& arguments, std::ostream& out) {
     if (running->origin == catalogue::LayoutOrigin::Substitute) running.reset();
   }
   try {
-    out << manual::terminal_entry(index, *probe, terminal_width(), release,
+    out << manual::terminal_entry(index, *probe, static_cast<int>(output_width(STDOUT_FILENO)), release,
                                   [&](catalogue::Catalogue& described) {
                                     catalogue::restrict_by_installed(described, index_file, installed_index(),
                                                                      site.policy && site.policy->minimum);

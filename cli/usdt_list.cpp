@@ -1,5 +1,7 @@
 #include "usdt_list.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -9,6 +11,7 @@
 #include "cli_error.hpp"
 #include "probity/catalogue/sdt_notes.hpp"
 #include "probity/io/invoking_user.hpp"
+#include "terminal_width.hpp"
 #include "text_table.hpp"
 
 namespace probity::cli {
@@ -46,7 +49,7 @@ void print_table(const std::vector<ListedProbe>& probes, std::ostream& out) {
     rows.push_back({probe.file.string(), probe.provider, probe.name, std::to_string(probe.sites.size()),
                     std::to_string(probe.sites.front().arguments.size()), undocumented_stability});
   }
-  print_columns({"FILE", "PROVIDER", "PROBE", "SITES", "ARGS", "STABILITY"}, rows, out);
+  print_columns({"FILE", "PROVIDER", "PROBE", "SITES", "ARGS", "STABILITY"}, rows, out, output_width(STDOUT_FILENO));
 }
 
 std::string describe_argument(std::size_t index, const SdtArgument& argument) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "probity/compiler/diagnostic_tags.hpp"
+#include "probity/io/text_wrap.hpp"
 
 namespace probity::compiler {
 
@@ -22,16 +23,29 @@ const DiagnosticTag* find_diagnostic_tag(std::string_view tag) {
   return nullptr;
 }
 
-std::string render(const Diagnostic& diagnostic, const SourceFile& source) {
+namespace {
+
+// `text` after `first` on one line, or wrapped to `width` with continuation
+// lines indented by `indent` spaces.
+std::string paragraph(const std::string& first, const std::string& text, std::size_t indent, std::size_t width) {
+  if (width == 0) return first + text + "\n";
+  return io::wrap_lines(text, first, std::string(indent, ' '), width);
+}
+
+}  // namespace
+
+std::string render(const Diagnostic& diagnostic, const SourceFile& source, const RenderOptions& options) {
+  const std::size_t width = options.width;
   const Position begin = diagnostic.span.begin;
   // Line 0: about the command line (-x), not the source.
-  std::string out = begin.line == 0 ? std::string("probity: command line")
-                                    : source.name + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
-  out += ": " + std::string(to_string(diagnostic.severity)) + ": " + diagnostic.message;
-  if (!diagnostic.tag.empty()) out += " [" + diagnostic.tag + "]";
-  out += "\n";
+  std::string location = begin.line == 0
+                             ? std::string("probity: command line")
+                             : source.name + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
+  std::string message = diagnostic.message;
+  if (!diagnostic.tag.empty()) message += " [" + diagnostic.tag + "]";
+  std::string out = paragraph(location + ": " + std::string(to_string(diagnostic.severity)) + ": ", message, 4, width);
   const std::string_view line = source.line_text(begin.line);
-  if (begin.line >= 1) {
+  if (begin.line >= 1 && (diagnostic.details.empty() || options.verbose)) {
     out += "    ";
     out += line;
     out += "\n    ";
@@ -47,18 +61,21 @@ std::string render(const Diagnostic& diagnostic, const SourceFile& source) {
     }
     out += "\n";
   }
-  for (const std::string& note : diagnostic.notes) out += "  note: " + note + "\n";
-  if (!diagnostic.hint.empty()) out += "  hint: " + diagnostic.hint + "\n";
+  for (const std::string& note : diagnostic.notes) out += paragraph("  note: ", note, 8, width);
+  if (!diagnostic.hint.empty()) out += paragraph("  hint: ", diagnostic.hint, 8, width);
+  if (options.verbose) {
+    for (const std::string& detail : diagnostic.details) out += paragraph("  note: ", detail, 8, width);
+  }
   return out;
 }
 
 Diagnostic& Diagnostics::error(std::string tag, Span span, std::string message, std::string hint) {
-  diagnostics_.push_back({Severity::Error, std::move(tag), span, std::move(message), std::move(hint), {}});
+  diagnostics_.push_back({Severity::Error, std::move(tag), span, std::move(message), std::move(hint), {}, {}});
   return diagnostics_.back();
 }
 
 Diagnostic& Diagnostics::warning(std::string tag, Span span, std::string message, std::string hint) {
-  diagnostics_.push_back({Severity::Warning, std::move(tag), span, std::move(message), std::move(hint), {}});
+  diagnostics_.push_back({Severity::Warning, std::move(tag), span, std::move(message), std::move(hint), {}, {}});
   return diagnostics_.back();
 }
 

@@ -99,6 +99,7 @@ TEST(Compile, ThreeSpellingsOfAProbeAreTheSameProbe) {
   }
 }
 
+// Briefly: how many, and the option; the probes are its details, which -v prints.
 TEST(Compile, GlobLeavesOutHotProbesWithAWarningNamingThem) {
   const std::string text = "syscalls:sys_enter_* { @[probename] = count(); }";
   const auto result = compile_text(text);
@@ -106,8 +107,13 @@ TEST(Compile, GlobLeavesOutHotProbesWithAWarningNamingThem) {
   const Diagnostic* warning = find_tag(result, "D_HAZARD_HOT");
   ASSERT_NE(warning, nullptr);
   EXPECT_EQ(warning->severity, Severity::Warning);
-  EXPECT_NE(warning->message.find("syscalls:sys_enter_futex"), std::string::npos) << warning->message;
+  EXPECT_EQ(warning->message.find("syscalls:sys_enter_futex"), std::string::npos) << warning->message;
+  ASSERT_FALSE(warning->details.empty());
+  EXPECT_TRUE(warning->details.front().starts_with("syscalls:sys_enter_futex: ")) << warning->details.front();
   EXPECT_NE(warning->hint.find("-x allow=hot"), std::string::npos);
+  const SourceFile source{"test.d", text};
+  EXPECT_EQ(render(*warning, source, {0, false}).find("sys_enter_futex"), std::string::npos);
+  EXPECT_NE(render(*warning, source, {0, true}).find("note: syscalls:sys_enter_futex: "), std::string::npos);
   for (const auto& event : result.program->events) EXPECT_NE(event.hazard, catalogue::Hazard::Hot) << event.name;
 
   CompileOptions allow;

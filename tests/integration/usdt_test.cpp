@@ -64,7 +64,9 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 // ---- listing ---------------------------------------------------------------
 
 TEST(UsdtList, ListsEveryProbeOfTheFileWithSitesArgumentsAndStability) {
-  const Outcome listed = run_probity({"-l", "usdt:" + usdt_app.string()});
+  // Wide enough for the build tree's path, which a table fitted to 80 columns elides.
+  const Outcome listed = test_support::run_process(PROBITY_BINARY, {"-l", "usdt:" + usdt_app.string()}, std::nullopt,
+                                                   [] { return ::setenv("COLUMNS", "1000", 1) == 0; });
   ASSERT_EQ(listed.status, 0) << listed.err;
   const std::vector<std::string> lines = lines_of(listed.out);
   ASSERT_EQ(lines.size(), 5u) << listed.out;

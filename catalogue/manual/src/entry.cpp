@@ -264,8 +264,7 @@ std::string entry_text(const ProbeEntry& entry, std::size_t width) {
   const Event& event = *entry.event;
   const std::string indent(4, ' ');
   const std::string deeper(8, ' ');
-  std::string text = event.provider + ":" + event.name + "\n";
-  text += wrap(event_description(event), indent, indent, width);
+  std::string text = heading_block(event, width);
   if (!entry.newest) {
     text += wrap("As catalogued for " + entry.release + ".", indent, indent, width);
   }
@@ -283,12 +282,7 @@ std::string entry_text(const ProbeEntry& entry, std::size_t width) {
             module_text(presence) + "\n";
   }
 
-  text += "\nFIELDS\n";
-  if (event.fields.empty()) text += indent + "none\n";
-  for (const Field& field : event.fields) {
-    text += wrap(field.layout.declaration() + ";", indent, indent, width);
-    text += wrap(stability::to_string(field.stability.value) + ". " + field_description(field), deeper, deeper, width);
-  }
+  text += fields_block(event, width);
 
   if (!entry.history.empty() || !event.retired_fields.empty()) {
     text += "\nCHANGES ACROSS RELEASES\n";
@@ -322,3 +316,25 @@ std::string entry_text(const ProbeEntry& entry, std::size_t width) {
 }
 
 }  // namespace probity::manual::detail
+
+namespace probity::manual {
+
+std::string heading_block(const catalogue::Event& event, std::size_t width) {
+  const std::string indent(4, ' ');
+  return event.provider + ":" + event.name + "\n" + detail::wrap(detail::event_description(event), indent, indent, width);
+}
+
+std::string fields_block(const catalogue::Event& event, std::size_t width) {
+  const std::string indent(4, ' ');
+  const std::string deeper(8, ' ');
+  std::string text = "\nFIELDS\n";
+  if (event.fields.empty()) text += indent + "none\n";
+  for (const catalogue::Field& field : event.fields) {
+    text += detail::wrap(field.layout.declaration() + ";", indent, indent, width);
+    text += detail::wrap(stability::to_string(field.stability.value) + ". " + detail::field_description(field), deeper,
+                         deeper, width);
+  }
+  return text;
+}
+
+}  // namespace probity::manual

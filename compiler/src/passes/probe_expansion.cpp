@@ -236,15 +236,20 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
     info.event_spans.push_back(description.span);
     info.event_named.push_back(named);
   }
+  // A glob that leaves out probes says so briefly; -v lists them (the details).
+  const auto leaves_out = [&](std::size_t count, std::string_view what) {
+    return description.text + " leaves out " + std::to_string(count) + " probe" + (count == 1 ? "" : "s") +
+           std::string(what);
+  };
+  const auto with_list_hint = [](std::string hint) { return hint + " (-v lists them)"; };
   const auto warn_skipped = [&](const std::vector<const Event*>& skipped, std::string_view kind,
                                 std::string_view option) {
     if (skipped.empty()) return;
     auto& diagnostic = context.diagnostics.warning(
         kind == "hot" ? "D_HAZARD_HOT" : "D_HAZARD_SENSITIVE", description.span,
-        description.text + " leaves out " + std::to_string(skipped.size()) + " " + std::string(kind) + " probe" +
-            (skipped.size() == 1 ? "" : "s") + ": " + list(skipped),
-        "add -x allow=" + std::string(option) + " to trace them too");
-    diagnostic.notes.push_back(full_name(*skipped.front()) + ": " + skipped.front()->hazard.reason);
+        leaves_out(skipped.size(), " marked " + std::string(kind)),
+        with_list_hint("add -x allow=" + std::string(option) + " to trace them too"));
+    for (const Event* event : skipped) diagnostic.details.push_back(full_name(*event) + ": " + event->hazard.reason);
   };
   if (!named && kept == 0 && !skipped_by_site.empty() && skipped_hot.empty() && skipped_sensitive.empty() &&
       skipped_unstable.empty()) {
@@ -256,12 +261,12 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
     return;
   }
   if (!skipped_by_site.empty() && !named) {
-    auto& diagnostic = context.diagnostics.warning(
-        "D_SITE_POLICY", description.span,
-        description.text + " leaves out " + std::to_string(skipped_by_site.size()) + " probe" +
-            (skipped_by_site.size() == 1 ? "" : "s") + " the site policy forbids: " + list(skipped_by_site),
-        "no option enables them");
+    auto& diagnostic =
+        context.diagnostics.warning("D_SITE_POLICY", description.span,
+                                    leaves_out(skipped_by_site.size(), " the site policy forbids"),
+                                    with_list_hint("no option enables them"));
     diagnostic.notes.push_back(full_name(*skipped_by_site.front()) + " is forbidden by " + first_site_rule->describe());
+    for (const Event* event : skipped_by_site) diagnostic.details.push_back(full_name(*event));
   }
   if (!named && kept == 0 && skipped_hot.empty() && skipped_sensitive.empty() && skipped_unstable.empty()) {
     if (!skipped_by_site.empty()) return;
@@ -298,12 +303,14 @@ void expand_tracepoint(Context& context, ClauseInfo& info, const ast::ProbeDescr
   warn_skipped(skipped_hot, "hot", "hot");
   warn_skipped(skipped_sensitive, "sensitive", "sensitive");
   if (!skipped_unstable.empty()) {
-    context.diagnostics.warning(
+    auto& diagnostic = context.diagnostics.warning(
         "D_STABILITY", description.span,
-        description.text + " leaves out " + std::to_string(skipped_unstable.size()) + " probe" +
-            (skipped_unstable.size() == 1 ? "" : "s") + " below the threshold " +
-            threshold_text(context.policy.bar.threshold) + ": " + list(skipped_unstable),
-        "add -x amin=" + amin + " to trace them too");
+        leaves_out(skipped_unstable.size(), " below the threshold " + threshold_text(context.policy.bar.threshold)),
+        with_list_hint("add -x amin=" + amin + " to trace them too"));
+    for (const Event* event : skipped_unstable) {
+      diagnostic.details.push_back(full_name(*event) + " is " +
+                                   to_string(catalogue::probe_attributes(context.catalogue, *event)));
+    }
   }
 }
 

@@ -27,11 +27,23 @@ struct Diagnostic {
   std::string message;  // one line, no trailing period
   std::string hint;     // what to do about it; "" if nothing useful to say
   std::vector<std::string> notes;  // further lines of context ("sched:sched_wakeup has it")
+  // A diagnostic with details is a summary (a glob that leaves out probes):
+  // without -v it is printed without its source line, and the details (one
+  // line for each probe left out) are printed only with -v.
+  std::vector<std::string> details;
+};
+
+struct RenderOptions {
+  // Wrap the message, notes and hint to this many columns, continuation
+  // lines indented (the first line keeps its "file:line:col: error: " prefix
+  // for the tools that parse it); 0: each stays on one line.
+  std::size_t width = 0;
+  bool verbose = true;  // -v: a summary's source line and details too
 };
 
 // Renders the diagnostic with the file name, the source line and a caret
 // under the span (tildes for the rest of it when it is on one line).
-std::string render(const Diagnostic& diagnostic, const SourceFile& source);
+std::string render(const Diagnostic& diagnostic, const SourceFile& source, const RenderOptions& options = {});
 
 // Collects diagnostics from all passes; passes keep going after an error
 // where they can so several independent errors are reported in one run.

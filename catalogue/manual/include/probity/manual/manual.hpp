@@ -105,6 +105,16 @@ enum class TerminalLayout : std::uint8_t { ManPage, DTrace };
 // with one; wrapped to `width` columns (a tab counts to the next multiple of 8).
 std::string stability_block(const catalogue::Event& event, TerminalLayout layout, std::size_t width);
 
+// The first lines of a probe's entry for a terminal, as probity man and
+// probity -lv print them: "provider:event", then its description (or why it
+// has none) indented by four, wrapped to `width` columns.
+std::string heading_block(const catalogue::Event& event, std::size_t width);
+
+// A probe's fields for a terminal, as probity man and probity -lv print them:
+// a blank line, the FIELDS heading, then each field's C declaration with its
+// stability and meaning indented under it, wrapped to `width` columns.
+std::string fields_block(const catalogue::Event& event, std::size_t width);
+
 // The example program a probe's entry shows: a D program that compiles
 // against `catalogue` (the catalogue `event` comes from) with no option on the
 // command line, using the event's most stable field (with the #pragma options

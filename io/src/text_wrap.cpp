@@ -1,6 +1,8 @@
-#include "text_wrap.hpp"
+#include "probity/io/text_wrap.hpp"
 
-namespace probity::manual::detail {
+#include <algorithm>
+
+namespace probity::io {
 namespace {
 
 constexpr std::size_t tab_stop = 8;
@@ -49,4 +51,16 @@ std::string wrap(std::string_view text, const std::string& first, const std::str
   return result;
 }
 
-}  // namespace probity::manual::detail
+std::string wrap_lines(std::string_view text, const std::string& first, const std::string& continuation,
+                       std::size_t width) {
+  std::string out;
+  std::size_t start = 0;
+  do {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    out += wrap(text.substr(start, end - start), out.empty() ? first : continuation, continuation, width);
+    start = end + 1;
+  } while (start < text.size());
+  return out;
+}
+
+}  // namespace probity::io
