@@ -72,6 +72,8 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
       out << compiler::stability_report(program, options.compile_only) << "\n" << compiler::filter_report(program);
     }
     if (options.compile_only) return 0;
+    // -q only takes output away, so it applies to an object as to a script.
+    if (options.quiet) program.settings.quiet = true;
     if (!options.quiet) {
       const std::size_t count = probe_count(program);
       err << "probity: object '" << *options.script_file << "' enables " << count << " probe"

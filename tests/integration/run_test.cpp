@@ -630,6 +630,18 @@ fs::path compile_object(const fs::path& dir, const std::string& program) {
   return object;
 }
 
+TEST(Run, QuietAppliesToACompiledObjectAsToAScript) {
+  REQUIRE_TRACEFS();
+  test_support::ScratchDirectory scratch("run-test");
+  const fs::path object = compile_object(scratch.path(), "BEGIN { printf(\"only this\\n\"); exit(0); }");
+  Probity quiet({"-q", "-s", object.string()});
+  EXPECT_EQ(quiet.wait(), 0) << quiet.err();
+  EXPECT_EQ(quiet.out(), "only this\n");
+  Probity plain({"-s", object.string()});
+  EXPECT_EQ(plain.wait(), 0) << plain.err();
+  EXPECT_NE(plain.out().find("FUNCTION:NAME"), std::string::npos) << plain.out();
+}
+
 TEST(Run, RefusesAnObjectWhoseLayoutDiffersFromTheLiveKernel) {
   REQUIRE_TRACEFS();
   test_support::ScratchDirectory scratch("run-test");
