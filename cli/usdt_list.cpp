@@ -10,7 +10,6 @@
 
 #include "cli_error.hpp"
 #include "probity/catalogue/sdt_notes.hpp"
-#include "probity/io/invoking_user.hpp"
 #include "terminal_width.hpp"
 #include "text_table.hpp"
 
@@ -104,8 +103,6 @@ int run_usdt_list(const std::vector<std::string>& patterns, bool verbose, std::o
     if (!pattern) throw CliError(error);
     std::filesystem::path file;
     try {
-      // A file named on the command line: read with its namer's rights.
-      const io::AsInvokingUser as_user;
       file = catalogue::resolve_usdt_binary(pattern->path);
       if (!notes_by_file.contains(file)) notes_by_file.emplace(file, catalogue::read_sdt_notes(file));
     } catch (const catalogue::SdtError& failure) {

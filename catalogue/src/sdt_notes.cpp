@@ -16,6 +16,7 @@
 
 #include "probity/catalogue/probe_pattern.hpp"
 #include "probity/io/unique_fd.hpp"
+#include "probity/io/invoking_user.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -350,6 +351,7 @@ SdtArgument parse_sdt_argument(std::string_view spec, std::uint64_t site_address
 }
 
 std::vector<SdtProbe> read_sdt_notes(const std::filesystem::path& file) {
+  const io::AsInvokingUser as_user;  // a binary a user named: read with their rights
   const ElfFile elf(file);
   std::optional<std::uint64_t> stapsdt_base;
   std::vector<RawNote> notes;
@@ -490,6 +492,7 @@ bool starts_like_elf(const std::filesystem::path& file) {
 
 std::filesystem::path resolve_usdt_binary(std::string_view path) {
   namespace fs = std::filesystem;
+  const io::AsInvokingUser as_user;
   std::vector<fs::path> candidates;
   if (path.find('/') != std::string_view::npos) {
     candidates.emplace_back(path);

@@ -136,7 +136,7 @@ TEST_F(InvokingUser, TraceOutputGoesOnlyWhereTheUserMayWrite) {
   EXPECT_EQ(contents(output), "traced\n");
 }
 
-TEST_F(InvokingUser, ABinaryTheUserCannotReadIsNotListed) {
+TEST_F(InvokingUser, ABinaryTheUserCannotReadIsNotListedOrTraced) {
   const fs::path binary = root_only_ / "probes";
   fs::copy_file(PROBITY_BINARY, binary);
   const Outcome refused = as_sudo({"-l", "usdt:" + binary.string() + ":*"});
@@ -144,6 +144,10 @@ TEST_F(InvokingUser, ABinaryTheUserCannotReadIsNotListed) {
   EXPECT_NE(refused.err.find("Permission denied"), std::string::npos) << refused.err;
   const Outcome by_root = as_root({"-l", "usdt:" + binary.string() + ":*"});
   EXPECT_EQ(by_root.err.find("Permission denied"), std::string::npos) << by_root.err;
+  // Nor when a program names it.
+  const Outcome compiled = as_sudo({"-e", "-x", "amin=Private", "-n", "usdt:" + binary.string() + ":p:q { }"});
+  EXPECT_NE(compiled.status, 0);
+  EXPECT_NE(compiled.err.find("Permission denied"), std::string::npos) << compiled.err;
 }
 
 TEST_F(InvokingUser, TheTracedCommandRunsAsTheUser) {

@@ -64,7 +64,9 @@ struct SdtProbe {
 };
 
 // Every probe site of `file` in note order; empty when it has no
-// .note.stapsdt. Throws SdtError.
+// .note.stapsdt. Throws SdtError. A binary is always one a user named, so it
+// is read with the rights of the user who ran probity through sudo
+// (io::AsInvokingUser), like resolve_usdt_binary's search.
 std::vector<SdtProbe> read_sdt_notes(const std::filesystem::path& file);
 
 // The address `address` of a file (its program headers' PT_LOAD segments)
