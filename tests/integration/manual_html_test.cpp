@@ -298,6 +298,45 @@ TEST_F(ManualHtml, SearchFromAnyPageSaysWhenNoProbeMatchesAndListsAProviderByPre
   }
 }
 
+// A word found in many probes' names lists the documented probes before the
+// undocumented ones, the stablest first, each with its stability.
+TEST_F(ManualHtml, SearchRanksDocumentedAndStableProbesFirst) {
+  std::string skip_reason;
+  const fs::path chromium = chromium_or_skip_reason(skip_reason);
+  if (chromium.empty()) GTEST_SKIP() << skip_reason;
+
+  std::map<std::string, probity::manual::SearchEntry> entries;
+  for (const auto& page : manual_->pages) {
+    for (const auto& entry : page.entries) entries.emplace(entry.probe, entry);
+  }
+  const std::string results = browse(chromium, "search.html?q=open");
+  const std::vector<Link> links = result_links(results);
+  ASSERT_GT(links.size(), 5U) << results;
+  bool seen_undocumented = false;
+  std::size_t documented = 0;
+  for (const Link& link : links) {
+    ASSERT_TRUE(entries.contains(link.text)) << link.text;
+    const bool is_documented = !entries.at(link.text).summary.empty();
+    EXPECT_FALSE(is_documented && seen_undocumented) << link.text << " is documented but ranks below an undocumented probe";
+    seen_undocumented = seen_undocumented || !is_documented;
+    documented += is_documented ? 1 : 0;
+  }
+  EXPECT_GT(documented, 0U) << "no documented probe matches \"open\"";
+  EXPECT_FALSE(entries.at(links.front().text).summary.empty()) << links.front().text;
+  EXPECT_FALSE(entries.at(links.front().text).stability.starts_with("Private")) << links.front().text;
+}
+
+// The sidebar lists the guide in reading order: getting started first.
+TEST_F(ManualHtml, TheGuideIsListedInReadingOrder) {
+  const std::string index = read_file(site() / "index.html");
+  const std::string nav = index.substr(index.find("<nav"));
+  const std::vector<std::string> hrefs = attribute_values(nav, {"a"}, "href");
+  ASSERT_GE(hrefs.size(), 3U);
+  EXPECT_EQ(hrefs[0], "guide/getting-started.html");
+  EXPECT_EQ(hrefs[1], "guide/examples.html");
+  EXPECT_EQ(hrefs[2], "language.html");
+}
+
 // Every page links only to files of the site and to anchors they have, and
 // loads no script, style or image from anywhere else.
 TEST_F(ManualHtml, LinksResolveInsideTheSiteAndNothingComesFromTheNetwork) {

@@ -1,8 +1,10 @@
 #include "guide.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <utility>
 
 namespace probity::manual::detail {
 namespace {
@@ -21,12 +23,36 @@ struct ManName {
   int section;
 };
 
-constexpr std::array<ManName, 4> man_names{{
+// Every chapter is also a man page, so that `man probity` reaches all of it.
+constexpr std::array<ManName, 13> man_names{{
     {"probity.1", "probity", 1},
+    {"guide/getting-started", "probity-getting-started", 7},
+    {"guide/examples", "probity-examples", 7},
+    {"guide/compatibility", "probity-compatibility", 7},
+    {"guide/harvesting", "probity-harvesting", 7},
     {"language", "probity-language", 7},
+    {"stability-and-safety", "probity-stability", 7},
+    {"kernels", "probity-kernels", 7},
+    {"usdt", "probity-usdt", 7},
+    {"site-policy", "probity-policy", 5},
+    {"vendor-overlays", "probity-overlays", 5},
     {"catalogue-format", "probity-catalogue", 5},
     {"diagnostics", "probity-diagnostics", 7},
 }};
+
+// The order a newcomer reads the guide in: first steps, then the language and
+// the promises, then the tasks of sites, vendors and catalogue authors, then
+// the references. Chapters not named here follow, by path.
+constexpr std::array<std::string_view, 13> reading_order{
+    "guide/getting-started", "guide/examples", "language",   "stability-and-safety", "guide/compatibility",
+    "kernels",               "usdt",           "site-policy", "vendor-overlays",      "guide/harvesting",
+    "catalogue-format",      "diagnostics",    "probity.1",
+};
+
+std::size_t reading_position(std::string_view path) {
+  const auto* found = std::find(reading_order.begin(), reading_order.end(), path);
+  return static_cast<std::size_t>(found - reading_order.begin());
+}
 
 // The text of the first "# " heading, else the path.
 std::string title_of(const std::string& markdown, const std::string& path) {
@@ -61,6 +87,9 @@ std::vector<Page> guide_pages() {
     }
     pages.push_back(std::move(page));
   }
+  std::stable_sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) {
+    return std::pair(reading_position(a.path), a.path) < std::pair(reading_position(b.path), b.path);
+  });
   return pages;
 }
 

@@ -9,8 +9,8 @@ namespace {
 constexpr std::string_view search_js = R"js(// Probity manual search: filters the probes of search-index.js as you type.
 // Works from file:// without a network. A query is a substring of a probe's
 // name or summary, or a provider:event prefix ("sched:", "sched:sched_s");
-// exact probe names rank first. Enter opens the first result; ?q=TERM in the
-// page's URL searches on load.
+// exact probe names rank first, then documented probes, the stablest first.
+// Enter opens the first result; ?q=TERM in the page's URL searches on load.
 (function () {
   "use strict";
 
@@ -51,6 +51,14 @@ constexpr std::string_view search_js = R"js(// Probity manual search: filters th
     return -1;
   }
 
+  var levels = ["internal", "private", "obsolete", "external", "unstable", "evolving", "stable", "standard"];
+
+  // The name and data levels of "Name/Data/Class", summed: higher is stabler.
+  function strength(stability) {
+    var parts = stability.toLowerCase().split("/");
+    return levels.indexOf(parts[0]) + levels.indexOf(parts[1] || "");
+  }
+
   function search(raw) {
     var query = normalise(raw);
     var matches = [];
@@ -59,8 +67,16 @@ constexpr std::string_view search_js = R"js(// Probity manual search: filters th
       var r = rank(index[i], query);
       if (r >= 0) matches.push({ entry: index[i], rank: r });
     }
+    // An exact name first; then what the catalogue documents before what it
+    // does not; then closer matches; then the more stable.
     matches.sort(function (a, b) {
+      var aExact = a.rank === 0 ? 0 : 1, bExact = b.rank === 0 ? 0 : 1;
+      if (aExact !== bExact) return aExact - bExact;
+      var aUndocumented = a.entry.summary ? 0 : 1, bUndocumented = b.entry.summary ? 0 : 1;
+      if (aUndocumented !== bUndocumented) return aUndocumented - bUndocumented;
       if (a.rank !== b.rank) return a.rank - b.rank;
+      var aStrength = strength(a.entry.stability), bStrength = strength(b.entry.stability);
+      if (aStrength !== bStrength) return bStrength - aStrength;
       return a.entry.probe < b.entry.probe ? -1 : a.entry.probe > b.entry.probe ? 1 : 0;
     });
     return matches;
