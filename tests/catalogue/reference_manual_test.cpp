@@ -465,5 +465,30 @@ TEST(ReferenceManualPages, TheGuideIsEmbeddedAsWritten) {
   EXPECT_EQ(pages["catalogue-format"]->man_section, 5);
 }
 
+// `man probity` reaches the whole guide: every chapter is a man page that
+// probity(1) names under SEE ALSO, whose title is in upper case.
+TEST(ReferenceManualPages, EveryChapterIsAManPageNamedByProbity1) {
+  std::map<std::string, const Page*> pages;
+  for (const Page& page : shipped_manual().pages) pages[page.path] = &page;
+  ASSERT_TRUE(pages.contains("probity.1"));
+  const std::string probity1 = man_page(*pages["probity.1"]);
+  const std::size_t see_also = probity1.find(".SH\nSEE ALSO\n");
+  ASSERT_NE(see_also, std::string::npos) << "probity(1) has no upper-case SEE ALSO section";
+  EXPECT_EQ(probity1.find("See also"), std::string::npos);
+  std::size_t chapters = 0;
+  for (const auto& [path, page] : pages) {
+    if (is_reference_page(*page) || path == "probity.1") continue;
+    ++chapters;
+    ASSERT_FALSE(page->man_name.empty()) << path << " has no man page";
+    const std::string reference = page->man_name + "(" + std::to_string(page->man_section) + ")";
+    std::string roff_reference = reference;
+    for (std::size_t at = roff_reference.find('-'); at != std::string::npos; at = roff_reference.find('-', at + 2)) {
+      roff_reference.replace(at, 1, "\\-");
+    }
+    EXPECT_NE(probity1.find(roff_reference, see_also), std::string::npos) << "probity(1) does not name " << reference;
+  }
+  EXPECT_GE(chapters, 10U);
+}
+
 }  // namespace
 }  // namespace probity::manual

@@ -37,8 +37,9 @@ struct CharFree {
 };
 using Node = std::unique_ptr<cmark_node, NodeFree>;
 
-// Columns a man page's body has at MANWIDTH=80 (the text is indented 7).
-constexpr std::size_t body_width = 72;
+// Columns a man page's body has at MANWIDTH=80: man-db's line length is 78,
+// and the text is indented 7.
+constexpr std::size_t body_width = 71;
 
 std::string owned(char* text) {
   const std::unique_ptr<char, CharFree> holder(text);
@@ -116,10 +117,12 @@ std::string table_roff(cmark_node* table) {
     rows.push_back(std::move(cells));
   }
   if (rows.empty()) return {};
+  // tbl puts 3 columns between two columns.
   std::size_t total = 0;
-  for (const std::size_t width : widths) total += width + 3;
+  for (const std::size_t width : widths) total += width;
+  total += 3 * (widths.size() - 1);
   std::string roff;
-  if (total <= body_width + 3) {
+  if (total <= body_width) {
     std::string header_format;
     std::string body_format;
     for (std::size_t column = 0; column < widths.size(); ++column) {
@@ -193,6 +196,34 @@ std::string upper(std::string text) {
   return text;
 }
 
+// Section titles (.SH) are upper case in man pages: "SEE ALSO". Code spans
+// keep their case: an option or a probe name means what it spells.
+void upper_case_text(cmark_node* heading) {
+  for (cmark_node* child : children(heading)) {
+    if (cmark_node_get_type(child) == CMARK_NODE_TEXT) {
+      cmark_node_set_literal(child, upper(cmark_node_get_literal(child)).c_str());
+    } else if (cmark_node_get_type(child) != CMARK_NODE_CODE) {
+      upper_case_text(child);
+    }
+  }
+}
+
+// roff reads a line that starts with "." or "'" as a request; cmark leaves
+// such lines of a code block as they are ("..." in a sample's output).
+std::string protect_leading_dots(const std::string& roff) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < roff.size()) {
+    std::size_t end = roff.find('\n', start);
+    end = end == std::string::npos ? roff.size() : end + 1;
+    const std::string_view line = std::string_view(roff).substr(start, end - start);
+    if (line.starts_with("..") || line.starts_with("'")) out += "\\&";
+    out += line;
+    start = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string man_page(const Page& page) {
@@ -212,6 +243,7 @@ std::string man_page(const Page& page) {
         continue;
       }
       cmark_node_set_heading_level(node, std::max(1, level - 1));
+      if (level <= 2) upper_case_text(node);
     } else if (type == CMARK_NODE_HTML_BLOCK) {
       cmark_node_unlink(node);  // comments for Markdown readers and tests
       cmark_node_free(node);
@@ -238,7 +270,7 @@ std::string man_page(const Page& page) {
   std::string roff = ".TH \"" + roff_text(upper(page.man_name)) + "\" \"" + std::to_string(page.man_section) +
                      "\" \"\" \"probity " PROBITY_VERSION "\" \"Probity Manual\"\n";
   roff += ".SH NAME\n" + roff_text(page.man_name) + " \\- " + roff_text(summary) + "\n";
-  roff += owned(cmark_render_man(document.get(), CMARK_OPT_DEFAULT, 0));
+  roff += protect_leading_dots(owned(cmark_render_man(document.get(), CMARK_OPT_DEFAULT, 0)));
   return roff;
 }
 
