@@ -13,6 +13,7 @@
 
 #include "cli_error.hpp"
 #include "script_source.hpp"
+#include "progress.hpp"
 #include "terminal_width.hpp"
 #include "index_location.hpp"
 #include "probity/io/invoking_user.hpp"
@@ -233,7 +234,7 @@ std::string compat_usage() {
          "example: probity compat -s runqlat.d --kernel 6.1 --kernel 6.12 --kernel 6.18\n";
 }
 
-int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std::ostream&) {
+int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   for (const std::string& argument : arguments) {
     if (argument == "--help" || argument == "-h") {
       out << compat_usage();
@@ -273,6 +274,12 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     return catalogue;
   };
 
+  Progress progress(err, STDERR_FILENO);
+  std::size_t checked = 0;
+  const auto show_progress = [&](const catalogue::ReleaseChoice& choice) {
+    progress.show("probity compat: checking " + choice.release + " (" + std::to_string(++checked) + " of " +
+                  std::to_string(choices.size()) + ")");
+  };
   std::vector<compiler::ReleaseVerdict> verdicts;
   std::string name;
   std::optional<compiler::SourceFile> source;
@@ -281,6 +288,7 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     const compiler::Program program = io::as_invoking_user([&] { return compiler::read_object(*options.script_file); });
     name = *options.script_file;
     for (const catalogue::ReleaseChoice& choice : choices) {
+      show_progress(choice);
       const catalogue::Catalogue catalogue = load(choice);
       compiler::ReleaseVerdict verdict = compiler::check_object(program, catalogue, policy);
       if (policy != nullptr) {
@@ -306,9 +314,11 @@ int run_compat(const std::vector<std::string>& arguments, std::ostream& out, std
     compile_options.catalogue_hash = index.content_hash();
     compile_options.site_policy = policy;
     for (const catalogue::ReleaseChoice& choice : choices) {
+      show_progress(choice);
       verdicts.push_back(compiler::check_script(*source, load(choice), compile_options));
     }
   }
+  progress.clear();
   if (options.json) {
     print_json(name, verdicts, overlays, policy, out);
   } else {

@@ -325,7 +325,7 @@ int run(const std::vector<std::string>& arguments) {
     return run_man({arguments.begin() + 1, arguments.end()}, std::cout);
   }
   if (arguments.front() == "manual") {
-    return run_manual({arguments.begin() + 1, arguments.end()}, std::cout);
+    return run_manual({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
   }
   if (arguments.front() == "sign" || arguments.front() == "keygen") return run_sign(arguments, std::cout);
   if (arguments.front() == "compat") {

@@ -1,5 +1,7 @@
 #include "manual_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +12,7 @@
 
 #include "cli_error.hpp"
 #include "index_location.hpp"
+#include "progress.hpp"
 #include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/manual/manual.hpp"
@@ -57,8 +60,9 @@ std::string manual_usage() {
          "(docs/manual/*.md, built into probity).\n"
          "\n"
          "  --format md     DIR/reference/*.md and the guide's DIR/*.md\n"
-         "  --format man    DIR/man1/probity.1, DIR/man5/probity-catalogue.5,\n"
-         "                  DIR/man7/probity-language.7 and DIR/man7/probity-PROVIDER.7\n"
+         "  --format man    DIR/man1/probity.1, a page per guide chapter (man5 and man7,\n"
+         "                  probity-language.7, probity-catalogue.5, ...) and\n"
+         "                  DIR/man7/probity-PROVIDER.7\n"
          "                  (read one with man -l FILE, or add DIR to MANPATH)\n"
          "  --format html   a static site, DIR/index.html, with offline search\n"
          "  -o DIR          where to write (created when missing)\n"
@@ -71,7 +75,7 @@ std::string manual_usage() {
          "and the test manual_reference_fresh fails when it is out of date.\n";
 }
 
-int run_manual(const std::vector<std::string>& arguments, std::ostream& out) {
+int run_manual(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   std::optional<std::string> format;
   std::optional<std::string> output;
   std::optional<std::string> index_option;
@@ -107,6 +111,8 @@ int run_manual(const std::vector<std::string>& arguments, std::ostream& out) {
   }
   if (!output || output->empty()) throw UsageError("probity manual needs -o DIR");
 
+  Progress progress(err, STDERR_FILENO);
+  progress.show("probity manual: reading the catalogue and building the pages");
   const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
   manual::Manual built = manual::build_manual(index);
   if (reference_only) {
@@ -117,6 +123,7 @@ int run_manual(const std::vector<std::string>& arguments, std::ostream& out) {
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) throw CliError("cannot create " + dir.string() + ": " + error.message());
+  progress.show("probity manual: writing " + std::to_string(built.pages.size()) + " pages to " + dir.string());
   if (*format == "md") {
     if (reference_only) {
       clear_reference(dir);
@@ -129,6 +136,7 @@ int run_manual(const std::vector<std::string>& arguments, std::ostream& out) {
   } else {
     manual::write_html(built, dir);
   }
+  progress.clear();
   const auto man_pages = std::count_if(built.pages.begin(), built.pages.end(),
                                        [](const manual::Page& page) { return !page.man_name.empty(); });
   out << "probity: wrote the manual to " << dir.string() << " ("

@@ -8,7 +8,7 @@
 namespace probity::cli {
 
 // `arguments` are those after "manual". Returns the exit status; throws CliError.
-int run_manual(const std::vector<std::string>& arguments, std::ostream& out);
+int run_manual(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 
 std::string manual_usage();
 

@@ -2,6 +2,7 @@
 // failing ones with the script's line, exit status 1 when one fails, JSON.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,30 @@ TEST(CliCompat, RunsEverywhereExitsZero) {
   const Outcome result = compat({"-n", "sched:sched_switch { @[args->next_comm] = count(); }", "--all"});
   EXPECT_EQ(result.status, 0) << result.out << result.err;
   EXPECT_EQ(result.out.find("does not run"), std::string::npos) << result.out;
+}
+
+// On a terminal, compat --all shows which release it is checking on one line
+// that it erases before the verdicts; in a pipe it writes no such line.
+TEST(CliCompat, ShowsProgressOnATerminalOnly) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "script (util-linux) is not installed";
+  ScratchDirectory directory("probity-cli-compat");
+  const std::string program = "sched:sched_switch { @[args->next_comm] = count(); }";
+  const std::string command = std::string(PROBITY_BINARY) + " compat --index " + PROBITY_INDEX_FILE + " -n '" +
+                              program + "' --all";
+  // script(1) runs the command on a pseudo-terminal and copies what it wrote to stdout.
+  const Outcome on_terminal = probity::test_support::run_process(
+      "/usr/bin/script", {"-q", "-e", "-c", command, (directory.path() / "typescript").string()});
+  ASSERT_EQ(on_terminal.status, 0) << on_terminal.out << on_terminal.err;
+  EXPECT_NE(on_terminal.out.find("\rprobity compat: checking 6.1.0-56-amd64 (1 of "), std::string::npos)
+      << on_terminal.out;
+  const std::size_t erased = on_terminal.out.rfind("\r\x1b[K");
+  ASSERT_NE(erased, std::string::npos) << on_terminal.out;
+  EXPECT_NE(on_terminal.out.find("runs", erased), std::string::npos) << "the verdicts follow the erased line";
+
+  const Outcome in_pipe = compat({"-n", program, "--all"});
+  ASSERT_EQ(in_pipe.status, 0) << in_pipe.err;
+  EXPECT_EQ(in_pipe.err.find("checking"), std::string::npos) << in_pipe.err;
+  EXPECT_EQ(in_pipe.err.find('\x1b'), std::string::npos) << in_pipe.err;
 }
 
 TEST(CliCompat, JsonHasOneEntryPerRelease) {
