@@ -10,6 +10,7 @@
 
 #include "cli_error.hpp"
 #include "probity/catalogue/sdt_notes.hpp"
+#include "probity/io/text_wrap.hpp"
 #include "terminal_width.hpp"
 #include "text_table.hpp"
 
@@ -51,39 +52,43 @@ void print_table(const std::vector<ListedProbe>& probes, std::ostream& out) {
   print_columns({"FILE", "PROVIDER", "PROBE", "SITES", "ARGS", "STABILITY"}, rows, out, output_width(STDOUT_FILENO));
 }
 
-std::string describe_argument(std::size_t index, const SdtArgument& argument) {
-  std::string line = "arg" + std::to_string(index) + "  " + padded(argument.type(), 4) + "  " +
-                     padded(argument.location, 28) + "  ";
-  if (argument.fetcharg.empty()) return line + "cannot be fetched: " + argument.problem;
-  return line + "fetched as " + argument.fetcharg;
+// "arg0  s32   memory -4(%rbp)", then how it is fetched on a line of its own.
+std::string describe_argument(std::size_t index, const SdtArgument& argument, std::size_t width) {
+  std::string text = "\t\t\targ" + std::to_string(index) + "  " + padded(argument.type(), 4) + "  " +
+                     argument.location + "\n";
+  if (argument.fetcharg.empty()) return text + io::wrap("cannot be fetched: " + argument.problem, "\t\t\t  ", "\t\t\t  ", width);
+  return text + io::wrap("fetched as " + argument.fetcharg, "\t\t\t  ", "\t\t\t  ", width);
 }
 
+// Laid out as the kernel probes' -lv is (DTrace's layout, tab-indented),
+// with the long lines wrapped to the output width.
 void print_verbose(const ListedProbe& probe, std::ostream& out) {
+  const std::size_t width = output_width(STDOUT_FILENO);
   out << "usdt:" << probe.file.string() << ":" << probe.provider << ":" << probe.name << "\n";
+  // A name to copy: never broken.
   out << "\tDTrace spelling: " << probe.provider << ":" << probe.file.string() << "::"
       << catalogue::sdt_d_name(probe.name) << "\n";
-  out << "\tUndocumented: no USDT catalogue describes this provider yet, so the probe and its arguments are "
-         "Private/Private/Unknown\n\t(a program that uses it needs -x amin=Private).\n";
-  out << "\n\tProbe Description Attributes\n"
-         "\t\tIdentifier Names: Private\n"
-         "\t\tData Semantics:   Private\n"
-         "\t\tDependency Class: Unknown\n";
-  out << "\n\tArgument Attributes\n"
-         "\t\tIdentifier Names: Private\n"
-         "\t\tData Semantics:   Private\n"
-         "\t\tDependency Class: Unknown\n";
+  out << io::wrap("Undocumented: no USDT catalogue describes this provider yet, so the probe and its arguments are "
+                  "Private/Private/Unknown (a program that uses it needs -x amin=Private).",
+                  "\t", "\t", width);
+  for (const char* heading : {"Probe Description Attributes", "Argument Attributes"}) {
+    out << "\n\t" << heading << "\n"
+        << "\t\tIdentifier Names: Private\n"
+           "\t\tData Semantics:   Private\n"
+           "\t\tDependency Class: Unknown\n";
+  }
   out << "\n\tSites (" << probe.sites.size() << ")\n";
   for (const SdtProbe& site : probe.sites) {
-    out << "\t\toffset " << hex(site.offset) << " (address " << hex(site.address) << "), ";
+    std::string line = "offset " + hex(site.offset) + " (address " + hex(site.address) + "), ";
     if (site.semaphore_offset == 0) {
-      out << "no semaphore\n";
+      line += "no semaphore";
     } else {
-      out << "semaphore at offset " << hex(site.semaphore_offset) << " (address " << hex(site.semaphore_address)
-          << ")\n";
+      line += "semaphore at offset " + hex(site.semaphore_offset) + " (address " + hex(site.semaphore_address) + ")";
     }
+    out << io::wrap(line, "\t\t", "\t\t  ", width);
     if (site.arguments.empty()) out << "\t\t\t(no arguments)\n";
     for (std::size_t i = 0; i < site.arguments.size(); ++i) {
-      out << "\t\t\t" << describe_argument(i, site.arguments[i]) << "\n";
+      out << describe_argument(i, site.arguments[i], width);
     }
   }
 }
