@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "cli_error.hpp"
+#include "notice.hpp"
 #include "index_location.hpp"
 #include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/diagnostic.hpp"
@@ -258,7 +259,7 @@ int stats(const std::vector<std::string>& arguments, std::ostream& out, std::ost
   }
   const catalogue::Index index = catalogue::Index::open(locate_index(index_option));
   const catalogue::HostCatalogue host = catalogue::host_catalogue(index, kernel);
-  if (!host.substitute_note.empty()) err << "probity: note: " << host.substitute_note << "\n";
+  if (!host.substitute_note.empty()) notice(err, "note: " + host.substitute_note);
   const manual::Coverage coverage = manual::coverage(host.catalogue);
   out << (json ? manual::to_json(coverage) : manual::to_text(coverage));
   return 0;

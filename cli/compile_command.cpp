@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "notice.hpp"
 #include "probity/io/invoking_user.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/compiler/admission.hpp"
@@ -83,10 +84,10 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
   }
   const compiler::SourceFile source = read_source(options);
   const catalogue::HostCatalogue host = bound_host(options.kernel);
-  if (!host.substitute_note.empty()) err << "probity: note: " << host.substitute_note << "\n";
+  if (!host.substitute_note.empty()) notice(err, "note: " + host.substitute_note);
   if (options.verbose) {
-    err << "probity: kernel " << host.catalogue.release << (host.running ? " (running)" : "")
-        << ": layouts from " << host.origin_text << "\n";
+    notice(err, "kernel " + host.catalogue.release + (host.running ? " (running)" : "") + ": layouts from " +
+                    host.origin_text);
   }
   const catalogue::Catalogue& catalogue = host.catalogue;
 

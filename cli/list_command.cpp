@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "cli_error.hpp"
+#include "notice.hpp"
 #include "index_location.hpp"
 #include "live_events.hpp"
 #include "terminal_width.hpp"
@@ -116,8 +117,8 @@ void print_table(const std::vector<const Event*>& events, const std::vector<std:
   if (all_running && line_width(column_widths(header, rows)) > width) {
     header.pop_back();
     for (auto& row : rows) row.pop_back();
-    err << "probity: note: every probe listed is in the running kernel (the RUNNING column is left out to fit "
-        << width << " columns)\n";
+    notice(err, "note: every probe listed is in the running kernel (the RUNNING column is left out to fit " +
+                    std::to_string(width) + " columns)");
   }
   print_columns(header, rows, out, width);
 }
@@ -186,13 +187,13 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
   std::sort(events.begin(), events.end(),
             [](const Event* a, const Event* b) { return std::tie(a->provider, a->name) < std::tie(b->provider, b->name); });
 
-  if (!host.substitute_note.empty()) err << "probity: note: " << host.substitute_note << "\n";
+  if (!host.substitute_note.empty()) notice(err, "note: " + host.substitute_note);
   if (options.verbose) {
-    err << "probity: kernel " << catalogue.release << (host.running ? " (running)" : "") << ": layouts from "
-        << host.origin_text << "\n";
+    notice(err, "kernel " + catalogue.release + (host.running ? " (running)" : "") + ": layouts from " +
+                    host.origin_text);
   }
-  if (!overlay_notice.empty()) err << "probity: " << overlay_notice << "\n";
-  for (const catalogue::Diagnostic& note : overlay_notes) err << "probity: note: " << note.to_string() << "\n";
+  if (!overlay_notice.empty()) notice(err, overlay_notice);
+  for (const catalogue::Diagnostic& note : overlay_notes) notice(err, "note: " + note.to_string());
   if (events.empty()) {
     throw CliError(nothing_matches(catalogue, pattern_texts, patterns));
   }
@@ -202,8 +203,8 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
   live.reserve(events.size());
   for (const Event* event : events) live.push_back(live_events.has(event->provider, event->name));
   if (!live_events.problem().empty()) {
-    err << "probity: note: cannot tell which probes the running kernel has (shown as ?): "
-        << strip_program_prefix(live_events.problem()) << "\n";
+    notice(err, "note: cannot tell which probes the running kernel has (shown as ?): " +
+                    strip_program_prefix(live_events.problem()));
   }
 
   const std::size_t width = output_width(STDOUT_FILENO);

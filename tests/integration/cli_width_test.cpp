@@ -148,6 +148,21 @@ TEST(CliWidth, LongDiagnosticsAreWrappedKeepingTheirFirstLine) {
 
 }
 
+// probity's own notes on stderr wrap as the diagnostics do: to $COLUMNS,
+// and one line each in a pipe.
+TEST(CliWidth, NotesOnStderrAreWrappedToo) {
+  const Outcome narrow = run_probity({"-l", "sched:sched_switch"}, "40");
+  ASSERT_EQ(narrow.status, 0) << narrow.err;
+  if (!contains(narrow.err, "RUNNING")) GTEST_SKIP() << "sched_switch is not in the running kernel";
+  expect_fits(narrow.err, 40);
+  EXPECT_GT(lines_of(narrow.err).size(), 1U) << narrow.err;
+  EXPECT_TRUE(narrow.err.starts_with("probity: note: ")) << narrow.err;
+
+  const Outcome piped = run_probity({"-l", "sched:sched_switch"}, std::nullopt);
+  ASSERT_EQ(piped.status, 0) << piped.err;
+  for (const std::string& line : lines_of(piped.err)) EXPECT_TRUE(line.starts_with("probity: ")) << line;
+}
+
 TEST(CliWidth, AGlobThatLeavesOutProbesWarnsBrieflyAndVerboseListsThem) {
   // sched_wake_idle_without_ipi is below the default threshold in the shipped catalogue.
   const std::vector<std::string> program{"-e", "--kernel", shipped_release, "-n",
