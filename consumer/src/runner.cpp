@@ -30,6 +30,7 @@
 #include "probity/consumer/event_formats.hpp"
 #include "probity/consumer/ring_reader.hpp"
 #include "probity/consumer/session.hpp"
+#include "target_prefilter.hpp"
 #include "probity/consumer/stale_instances.hpp"
 #include "probity/consumer/uprobe_events.hpp"
 #include "probity/consumer/stop_signals.hpp"
@@ -152,7 +153,8 @@ class Run {
     TracingSession session({.tracing = tracing,
                             .buffer_size_kb = buffer_kb,
                             .subbuffer_size_kb = subbuffer_size_kb(buffer_kb),
-                            .events = specs});
+                            .events = specs,
+                            .follow_process = keeps_only_target_records(program_) ? with_target.target : 0});
     auto reader =
         std::make_unique<RingReader>(session, formats, RingReaderOptions{.ordered = needs_ordered_delivery(program_)});
     report_fallbacks(session, *reader, settings.quiet);
@@ -214,7 +216,13 @@ class Run {
   // What the kernel lacked or refused: a setting that changes what the
   // program sees is one line each (unless quiet), the rest only under -v.
   void report_fallbacks(const TracingSession& session, const RingReader& reader, bool quiet) const {
-    if (options_.verbose) err_ << "probity: trace clock: " << session.trace_clock() << "\n";
+    if (options_.verbose) {
+      err_ << "probity: trace clock: " << session.trace_clock() << "\n";
+      if (const pid_t followed = session.followed_process(); followed != 0) {
+        err_ << "probity: every clause requires pid == $target: only process " << followed
+             << " and the tasks it creates record events (set_event_pid, event-fork)\n";
+      }
+    }
     auto report = [&](const SettingFallback& fallback) {
       if (options_.verbose || (fallback.changes_output && !quiet)) {
         err_ << "probity: note: " << fallback.setting << ": " << fallback.consequence << "\n";

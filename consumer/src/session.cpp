@@ -7,12 +7,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -40,6 +43,7 @@ struct TracingSession::State {
   int hold = -1;
   std::string trace_clock;
   std::vector<SettingFallback> fallbacks;
+  pid_t followed = 0;
   // What was written per event, so that teardown undoes exactly that.
   struct Written {
     bool filter = false;
@@ -156,6 +160,49 @@ std::string select_trace_clock(TracingSession::State& state) {
   return current;
 }
 
+// The thread ids of process `pid` (/proc/PID/task), none when it is gone.
+std::set<pid_t> threads_of(pid_t pid) {
+  std::set<pid_t> threads;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(fs::path("/proc") / std::to_string(pid) / "task", error)) {
+    const std::string name = entry.path().filename().string();
+    pid_t tid = 0;
+    const auto [end, problem] = std::from_chars(name.data(), name.data() + name.size(), tid);
+    if (problem == std::errc() && end == name.data() + name.size()) threads.insert(tid);
+  }
+  return threads;
+}
+
+// set_event_pid filters on the thread id; options/event-fork adds each task a
+// listed task creates. event-fork first, then the threads, listed until a
+// listing finds none new: a thread created meanwhile by a listed one is added
+// by the kernel, and one created by a not-yet-listed one by the next listing.
+void follow_process(TracingSession::State& state, pid_t pid) {
+  const std::string everyone = "; every task's events reach probity, which keeps pid " + std::to_string(pid) + "'s";
+  if (const int error = detail::try_write_tracefs_file(state.dir / "options" / "event-fork", "1"); error != 0) {
+    state.fallbacks.push_back({"options/event-fork", detail::describe_refusal(error) + everyone, false});
+    return;
+  }
+  const fs::path file = state.dir / "set_event_pid";
+  std::set<pid_t> listed;
+  for (int round = 0; round < 1000; ++round) {
+    std::set<pid_t> threads = threads_of(pid);
+    if (threads.empty() && listed.empty()) threads.insert(pid);  // gone: list it, so that nothing records
+    std::string text;
+    for (const pid_t tid : threads) {
+      if (listed.insert(tid).second) text += std::to_string(tid) + " ";
+    }
+    if (text.empty()) break;
+    if (const int error = detail::try_append_tracefs_file(file, text); error != 0) {
+      detail::try_write_tracefs_file(file, "");  // an empty list filters nothing
+      detail::try_write_tracefs_file(state.dir / "options" / "event-fork", "0");
+      state.fallbacks.push_back({"set_event_pid", detail::describe_refusal(error) + everyone, false});
+      return;
+    }
+  }
+  state.followed = pid;
+}
+
 void apply_optional_settings(TracingSession::State& state, const SessionOptions& options) {
   const fs::path& dir = state.dir;
   if (const int error = detail::try_write_tracefs_file(dir / "options" / "overwrite", "0"); error != 0) {
@@ -187,6 +234,7 @@ void apply_optional_settings(TracingSession::State& state, const SessionOptions&
            false});
     }
   }
+  if (options.follow_process != 0) follow_process(state, options.follow_process);
   if (options.buffer_size_kb != 0) {
     const fs::path file = dir / "buffer_size_kb";
     if (const int error = detail::try_write_tracefs_file(file, std::to_string(options.buffer_size_kb)); error != 0) {
@@ -361,6 +409,7 @@ const std::string& TracingSession::instance_name() const { return state_->name; 
 const std::vector<EventSpec>& TracingSession::events() const { return state_->events; }
 const std::string& TracingSession::trace_clock() const { return state_->trace_clock; }
 const std::vector<SettingFallback>& TracingSession::fallbacks() const { return state_->fallbacks; }
+pid_t TracingSession::followed_process() const { return state_->followed; }
 
 std::size_t TracingSession::buffer_size_kb() const {
   return detail::read_number_file(state_->dir / "buffer_size_kb").value_or(0);

@@ -57,6 +57,12 @@ struct SessionOptions {
   // and exclude_own_pid is true.
   bool exclude_own_pid = true;
   std::vector<pid_t> excluded_pids{};
+  // When not 0, only the tasks of this process, and every task they create
+  // from now on, record events (set_event_pid with options/event-fork): a
+  // pre-filter in the kernel for a program that keeps only this process's
+  // records. A superset: the exact check stays the consumer's. Optional: a
+  // kernel without event-fork records every task, and fallbacks() says so.
+  pid_t follow_process = 0;
 };
 
 // The tracefs instance `probity-<pid>-<start time>-<n>` under
@@ -110,6 +116,8 @@ class TracingSession {
   const std::string& trace_clock() const;
   // What this kernel lacked or refused while the session was set up, in order.
   const std::vector<SettingFallback>& fallbacks() const;
+  // The process whose tasks alone record events (SessionOptions::follow_process), or 0.
+  pid_t followed_process() const;
 
   // The filter written to the kernel for `user_filter`: the pid exclusions
   // ANDed in, e.g. `(id == 110) && common_pid != 4242`.
