@@ -1,1 +1,1 @@
-btrfs:btrfs_cow_block { @ = count(); }
+bpf_test_run:bpf_test_finish { @ = count(); }
