@@ -141,6 +141,9 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
 }  // namespace
 
 int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.target_pid) {
+    return run_usdt_list(usdt_patterns_of_process(*options.target_pid, options.patterns), options.verbose, out);
+  }
   const auto usdt_count = std::count_if(options.patterns.begin(), options.patterns.end(), is_usdt_pattern);
   if (usdt_count > 0) {
     if (static_cast<std::size_t>(usdt_count) != options.patterns.size()) {

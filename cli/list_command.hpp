@@ -17,6 +17,9 @@ struct ListOptions {
   std::optional<std::string> kernel;
   std::filesystem::path index;
   catalogue::SiteOptions site;  // --catalogue, --overlay
+  // -p PID: the USDT probes of the files that process has mapped; patterns
+  // are then PROVIDER:PROBE globs.
+  std::optional<std::string> target_pid;
 };
 
 // Returns the exit status; throws CliError (and lets IndexError through).

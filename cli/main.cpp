@@ -295,6 +295,7 @@ CommandLine parse(const std::vector<std::string>& arguments) {
   options.index = locate_index(index_option);
   set_vendor_roots(options.site, options.index);
   if (command_line.list_requested) {
+    options.target_pid = command_line.target_pid;
     options.patterns = command_line.programs;
     options.patterns.insert(options.patterns.end(), positional.begin(), positional.end());
     return command_line;

@@ -3,6 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <map>
 #include <ostream>
@@ -10,6 +14,7 @@
 
 #include "cli_error.hpp"
 #include "probity/catalogue/sdt_notes.hpp"
+#include "probity/io/invoking_user.hpp"
 #include "probity/io/text_wrap.hpp"
 #include "terminal_width.hpp"
 #include "text_table.hpp"
@@ -93,7 +98,70 @@ void print_verbose(const ListedProbe& probe, std::ostream& out) {
   }
 }
 
+// Executable, file-backed mappings of /proc/PID/maps: "addr perms offset dev inode path".
+std::vector<std::string> executable_mappings(const std::string& maps) {
+  std::vector<std::string> files;
+  std::istringstream lines(maps);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string range, perms, offset, device, inode;
+    fields >> range >> perms >> offset >> device >> inode;
+    std::string path;
+    std::getline(fields >> std::ws, path);
+    if (perms.size() < 3 || perms[2] != 'x' || !path.starts_with('/') || path.ends_with(" (deleted)")) continue;
+    if (std::find(files.begin(), files.end(), path) == files.end()) files.push_back(path);
+  }
+  return files;
+}
+
 }  // namespace
+
+std::vector<std::string> usdt_patterns_of_process(const std::string& pid,
+                                                  const std::vector<std::string>& probe_patterns) {
+  if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) {
+    throw CliError("-p takes a process id, not \"" + pid + "\"");
+  }
+  const std::filesystem::path proc = std::filesystem::path("/proc") / pid;
+  std::string maps;
+  int error = 0;
+  io::as_invoking_user([&] {
+    std::ifstream in(proc / "maps");
+    if (!in) {
+      error = errno;
+      return;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    maps = text.str();
+  });
+  if (maps.empty()) {
+    throw CliError("cannot read the mappings of process " + pid + " (" + proc.string() + "/maps): " +
+                   (error != 0 ? std::strerror(error) : "no such process, or none it may show"));
+  }
+  std::vector<std::string> patterns;
+  const std::vector<std::string> mapped_files = executable_mappings(maps);
+  for (const std::string& mapped : mapped_files) {
+    std::error_code missing;
+    // A process in another mount namespace names files of its own root.
+    const std::string file = std::filesystem::exists(mapped, missing) ? mapped : (proc / "root").string() + mapped;
+    // Most libraries have no probes, and one the user may not read is not theirs to list.
+    const bool has_probes = io::as_invoking_user([&] {
+      try {
+        return !catalogue::read_sdt_notes(file).empty();
+      } catch (const catalogue::SdtError&) {
+        return false;
+      }
+    });
+    if (!has_probes) continue;
+    if (probe_patterns.empty()) patterns.push_back("usdt:" + file);
+    for (const std::string& probe : probe_patterns) patterns.push_back("usdt:" + file + ":" + probe);
+  }
+  if (patterns.empty()) {
+    throw CliError("process " + pid + " has no USDT probes: none of the " + std::to_string(mapped_files.size()) +
+                   " executable files it has mapped has a .note.stapsdt section that you may read");
+  }
+  return patterns;
+}
 
 bool is_usdt_pattern(const std::string& text) { return catalogue::UsdtPattern::is_usdt(text); }
 

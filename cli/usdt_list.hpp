@@ -15,4 +15,13 @@ bool is_usdt_pattern(const std::string& text);
 // offsets, semaphore and arguments. Returns the exit status; throws CliError.
 int run_usdt_list(const std::vector<std::string>& patterns, bool verbose, std::ostream& out);
 
+// The USDT descriptions that list process `pid`'s probes: one `usdt:FILE`
+// (or `usdt:FILE:PROBE_PATTERN` for each of `probe_patterns`, "PROVIDER:PROBE"
+// globs) per executable file it has mapped, the program and its libraries,
+// as the process sees them (through /proc/PID/root when this process's
+// mount namespace has no such file). Read with the invoking user's rights.
+// Throws CliError when the process cannot be read.
+std::vector<std::string> usdt_patterns_of_process(const std::string& pid,
+                                                  const std::vector<std::string>& probe_patterns);
+
 }  // namespace probity::cli
