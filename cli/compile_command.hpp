@@ -26,6 +26,7 @@ struct CompileCommandOptions {
   std::optional<std::string> command;       // -c: run under the program, $target
   std::optional<std::string> target_pid;    // -p: $target
   bool json_output = false;                 // -f json: the run's output as NDJSON
+  std::optional<std::string> metrics;       // --metrics ADDR:PORT: aggregations for Prometheus
   std::filesystem::path index;
   catalogue::SiteOptions site;              // --catalogue, --overlay
 };

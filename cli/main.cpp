@@ -103,6 +103,10 @@ std::string help_all() {
          "                      bufsize=16m strsize=256 dynvarsize=1m nspec=4\n"
          "                      aggsortkey aggsortrev quiet\n"
          "  --kernel RELEASE  check the program against another catalogued release\n"
+         "  --metrics ADDR:PORT\n"
+         "                    while it runs, serve the aggregations to Prometheus at\n"
+         "                    http://ADDR:PORT/metrics (:PORT: every address); see\n"
+         "                    man probity-metrics\n"
          "\n"
          "  Every probe, field, built-in and function has a stability attribute; a\n"
          "  program using anything below the threshold does not compile, and the error\n"
@@ -190,7 +194,8 @@ std::pair<std::string, std::string> split_option(const std::string& text) {
 // "unknown option --kernal; did you mean --kernel?", as -x amn suggests amin.
 std::string unknown_long_option(const std::string& argument) {
   static const std::vector<std::string> long_options{"--help",  "--help=all", "--version",   "--list",
-                                                     "--verbose", "--kernel", "--index", "--catalogue", "--overlay"};
+                                                     "--verbose", "--kernel", "--index", "--catalogue", "--overlay",
+                                                     "--metrics"};
   const std::string name = argument.substr(0, argument.find('='));
   std::string message = "unknown option \"" + argument + "\"";
   if (const std::optional<std::string> close = catalogue::closest_match(name, long_options)) {
@@ -234,6 +239,9 @@ CommandLine parse(const std::vector<std::string>& arguments) {
     } else if (argument == "--index" || argument.starts_with("--index=")) {
       index_option = value("--index");
       if (index_option->empty()) throw UsageError("--index needs a file");
+    } else if (argument == "--metrics" || argument.starts_with("--metrics=")) {
+      compile.metrics = value("--metrics");
+      if (compile.metrics->empty()) throw UsageError("--metrics needs ADDR:PORT, e.g. 127.0.0.1:9464");
     } else if (argument == "--catalogue" || argument.starts_with("--catalogue=")) {
       options.site.catalogue_dir = value("--catalogue");
     } else if (argument == "--overlay" || argument.starts_with("--overlay=")) {
@@ -294,6 +302,9 @@ CommandLine parse(const std::vector<std::string>& arguments) {
   options.verbose = verbose_requested;
   options.index = locate_index(index_option);
   set_vendor_roots(options.site, options.index);
+  if (compile.metrics && (command_line.list_requested || compile.compile_only)) {
+    throw UsageError("--metrics serves the aggregations of a running program: not with -l or -e");
+  }
   if (command_line.list_requested) {
     options.target_pid = command_line.target_pid;
     options.patterns = command_line.programs;

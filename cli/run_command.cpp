@@ -43,6 +43,7 @@ int run_compiled(const compiler::Program& program, const CompileCommandOptions& 
   run.out = &out;
   run.err = &err;
   run.command = options.command;
+  run.metrics_address = options.metrics;
   run.verbose = options.verbose;
   run.format = options.json_output ? consumer::OutputKind::Json : consumer::OutputKind::Text;
   if (options.target_pid) {

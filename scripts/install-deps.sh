@@ -16,6 +16,8 @@ packages=(
   libelf-dev systemtap-sdt-dev
   # probity manual: Markdown rendered to man and HTML; its HTML search is tested in headless Chromium
   libcmark-gfm-dev libcmark-gfm-extensions-dev chromium
+  # --metrics: prometheus-cpp serves the aggregations; promtool (prometheus) checks them in the tests
+  prometheus-cpp-dev prometheus
   # the package test reads the installed man pages with man -l
   man-db
   # probity catalogue harvest --kernel-image: boot a kernel under qemu

@@ -121,17 +121,23 @@ void Aggregations::aggregate(std::uint32_t aggregation, const Key& key, std::int
   ++state.count;
   switch (description.function) {
     case AggregatingFunction::Count: break;
-    case AggregatingFunction::Quantize: ++state.buckets[static_cast<std::size_t>(quantize_bucket_of(value))]; break;
+    // The quantize family keeps the sum too: a Prometheus histogram has one (metrics.hpp).
+    case AggregatingFunction::Quantize:
+      ++state.buckets[static_cast<std::size_t>(quantize_bucket_of(value))];
+      state.sum += value;
+      break;
     case AggregatingFunction::Lquantize: {
       const auto& p = description.parameters;
       const std::int64_t levels = static_cast<std::int64_t>(state.buckets.size()) - 2;
       std::int64_t bucket = 0;
       if (value >= p[0] && p[2] > 0) bucket = std::min<std::int64_t>((value - p[0]) / p[2] + 1, levels + 1);
       ++state.buckets[static_cast<std::size_t>(bucket)];
+      state.sum += value;
       break;
     }
     case AggregatingFunction::Llquantize:
       ++state.buckets[static_cast<std::size_t>(log_linear(aggregation)->bucket_of(value))];
+      state.sum += value;
       break;
     default:
       state.sum += value;

@@ -30,6 +30,8 @@
 #include "probity/consumer/event_formats.hpp"
 #include "probity/consumer/ring_reader.hpp"
 #include "probity/consumer/session.hpp"
+#include "metrics.hpp"
+#include "metrics_exporter.hpp"
 #include "target_prefilter.hpp"
 #include "probity/consumer/stale_instances.hpp"
 #include "probity/consumer/uprobe_events.hpp"
@@ -159,6 +161,16 @@ class Run {
         std::make_unique<RingReader>(session, formats, RingReaderOptions{.ordered = needs_ordered_delivery(program_)});
     report_fallbacks(session, *reader, settings.quiet);
     interpreter_ = std::make_unique<Interpreter>(program_, with_target, *format_, err_);
+    std::unique_ptr<MetricsExporter> metrics;
+    if (options_.metrics_address) {
+      metrics = std::make_unique<MetricsExporter>(*options_.metrics_address);
+      if (options_.verbose) {
+        for (const int port : metrics->ports()) err_ << "probity: metrics at port " << port << ", path /metrics\n";
+      }
+    }
+    const auto publish_metrics = [&] {
+      if (metrics) metrics->publish(metric_families(program_, interpreter_->aggregations()));
+    };
 
     // As in DTrace, BEGIN fires once the events are enabled; a record that
     // arrives after an exit() in BEGIN is not processed.
@@ -192,6 +204,7 @@ class Run {
       if (const auto now = std::chrono::steady_clock::now(); now - drops_read_at >= 250ms) {
         drops_read_at = now;
         report_drops(drop_reporter, *reader);
+        publish_metrics();
       }
       if (target_exit.get() >= 0 && poll_readable(target_exit.get())) target_gone = true;
     }
@@ -203,6 +216,7 @@ class Run {
       err_ << "probity: pid " << with_target.target << " has exited\n";
     }
     run_specials(ProbeKind::End);
+    publish_metrics();
     interpreter_->output() += interpreter_->print_all_aggregations();
     flush();
     report_drops(drop_reporter, *reader);

@@ -24,7 +24,7 @@ struct ManName {
 };
 
 // Every chapter is also a man page, so that `man probity` reaches all of it.
-constexpr std::array<ManName, 13> man_names{{
+constexpr std::array<ManName, 14> man_names{{
     {"probity.1", "probity", 1},
     {"guide/getting-started", "probity-getting-started", 7},
     {"guide/examples", "probity-examples", 7},
@@ -34,6 +34,7 @@ constexpr std::array<ManName, 13> man_names{{
     {"stability-and-safety", "probity-stability", 7},
     {"kernels", "probity-kernels", 7},
     {"usdt", "probity-usdt", 7},
+    {"metrics", "probity-metrics", 7},
     {"site-policy", "probity-policy", 5},
     {"vendor-overlays", "probity-overlays", 5},
     {"catalogue-format", "probity-catalogue", 5},
@@ -43,10 +44,10 @@ constexpr std::array<ManName, 13> man_names{{
 // The order a newcomer reads the guide in: first steps, then the language and
 // the promises, then the tasks of sites, vendors and catalogue authors, then
 // the references. Chapters not named here follow, by path.
-constexpr std::array<std::string_view, 13> reading_order{
-    "guide/getting-started", "guide/examples", "language",   "stability-and-safety", "guide/compatibility",
-    "kernels",               "usdt",           "site-policy", "vendor-overlays",      "guide/harvesting",
-    "catalogue-format",      "diagnostics",    "probity.1",
+constexpr std::array<std::string_view, 14> reading_order{
+    "guide/getting-started", "guide/examples", "language",    "stability-and-safety", "guide/compatibility",
+    "kernels",               "usdt",           "metrics",     "site-policy",          "vendor-overlays",
+    "guide/harvesting",      "catalogue-format", "diagnostics", "probity.1",
 };
 
 std::size_t reading_position(std::string_view path) {

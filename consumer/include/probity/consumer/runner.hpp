@@ -36,6 +36,9 @@ struct RunOptions {
   OutputKind format = OutputKind::Text;   // -f
   bool verbose = false;                   // -v: every tracefs fallback and the trace clock, on err
   std::optional<catalogue::SitePolicy> site_policy;  // checked again before anything is enabled
+  // --metrics ADDR:PORT: serve the aggregations to Prometheus while the
+  // program runs (HOST:PORT, [IPv6]:PORT, :PORT).
+  std::optional<std::string> metrics_address;
 };
 
 // Returns the exit status: exit()'s argument, 0 when ended by a signal or the
