@@ -158,7 +158,7 @@ def select(suite: Path, only: re.Pattern | None) -> tuple[list[Test], collection
             excluded[f"{kind}: no expected output (.r)"] += 1
             continue
         postprocessor = Path(f"{base}.r.p")
-        opts = shlex.split(options.get("runtest-opts", ""))
+        opts = interpreter_options(source) + shlex.split(options.get("runtest-opts", ""))
         tests.append(Test(
             path=relative, kind=kind,
             category=str(path.parent.relative_to(root)),
@@ -167,6 +167,21 @@ def select(suite: Path, only: re.Pattern | None) -> tuple[list[Test], collection
             expected=expected,
             postprocessor=postprocessor if os.access(postprocessor, os.X_OK) else None))
     return tests, excluded
+
+
+def interpreter_options(source: str) -> list[str]:
+    """The options of a '#!/usr/sbin/dtrace -qs' line, which runtest.sh runs
+    as an executable: ['-q'] (the trailing s is the -s given anyway)."""
+    first = source.split("\n", 1)[0]
+    if not first.startswith("#!") or "dtrace" not in first:
+        return []
+    options = []
+    for word in shlex.split(first[2:])[1:]:
+        if word.startswith("-") and word.endswith("s"):
+            word = word[:-1]
+        if word not in ("", "-"):
+            options.append(word)
+    return options
 
 
 def exclusion(path: Path, base: Path, source: str, options: dict[str, str], kind: str) -> str:
@@ -181,7 +196,7 @@ def exclusion(path: Path, base: Path, source: str, options: dict[str, str], kind
     trigger = options.get("trigger")
     if trigger is not None and trigger != "none":
         return "a trigger"
-    runtest_opts = options.get("runtest-opts", "")
+    runtest_opts = options.get("runtest-opts", "") + " " + " ".join(interpreter_options(source))
     if re.search(r"\$_pid|(^|\s)-[pcw]|-xdestructive|-Z", runtest_opts):
         return "a process or -Z"
     cleaned = strip_comments_and_strings(source)
