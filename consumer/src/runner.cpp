@@ -85,7 +85,8 @@ struct Tick {
 };
 
 // The names of a clause's tick probes in the order it lists them: the last
-// part of each "profile:::tick-1sec" or "tick-1sec" of its description.
+// part of each "profile:::tick-1sec" or "tick-1sec" of its description, and
+// bpftrace's "interval:s:1" as written.
 std::vector<std::string> tick_names(const compiler::Clause& clause) {
   std::vector<std::string> names;
   std::string_view rest = clause.description;
@@ -93,9 +94,13 @@ std::vector<std::string> tick_names(const compiler::Clause& clause) {
     const std::size_t comma = rest.find(',');
     std::string_view part = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    if (const std::size_t colon = part.rfind(':'); colon != std::string_view::npos) part.remove_prefix(colon + 1);
     while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
     while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
+    if (part.starts_with("interval:") || part.starts_with("i:")) {
+      names.emplace_back(part);
+      continue;
+    }
+    if (const std::size_t colon = part.rfind(':'); colon != std::string_view::npos) part.remove_prefix(colon + 1);
     if (part.starts_with("tick-")) names.emplace_back(part);
   }
   return names;
