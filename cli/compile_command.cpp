@@ -109,10 +109,16 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
     return exit_failure;
   }
   const compiler::Program& program = *result.program;
-  if (!options.quiet) {
+  const bool compiled_for_this_kernel = host.running && host.origin != catalogue::LayoutOrigin::Substitute;
+  // As dtrace, `#pragma D option quiet` silences this line as -q does. A run
+  // on the running kernel says it in dtrace's words; a check (-e, --kernel)
+  // names the kernel it checked against.
+  if (!options.quiet && !program.settings.quiet) {
     const std::size_t count = probe_count(program);
     err << "probity: " << (options.program_text ? "description" : "script") << " '" << source.name << "' matched "
-        << count << " probe" << (count == 1 ? "" : "s") << " of kernel " << program.catalogue_release << "\n";
+        << count << " probe" << (count == 1 ? "" : "s");
+    if (options.compile_only || !compiled_for_this_kernel) err << " of kernel " << program.catalogue_release;
+    err << "\n";
   }
   if (options.verbose) {
     out << compiler::stability_report(program, options.compile_only) << "\n" << compiler::filter_report(program);
@@ -121,7 +127,6 @@ int run_compile(const CompileCommandOptions& options, std::ostream& out, std::os
     if (options.output) io::as_invoking_user([&] { compiler::write_object(program, *options.output); });
     return 0;
   }
-  const bool compiled_for_this_kernel = host.running && host.origin != catalogue::LayoutOrigin::Substitute;
   return run_compiled(program, options, compiled_for_this_kernel ? host : running_host(), site, out, err);
 }
 

@@ -61,6 +61,7 @@ CompileResult compile(const SourceFile& source, const catalogue::Catalogue& cata
     passes::expand_probes(context);
     passes::resolve_fields(context);
     passes::check_types(context);
+    passes::check_constant_operands(context);
     passes::collect_stability(context);
     passes::enforce_policy(context);
     if (!diagnostics.has_errors()) {

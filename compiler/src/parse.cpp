@@ -161,6 +161,10 @@ constexpr std::string_view tick_hint =
     "write a positive number and a unit: ns, us, ms, s, m, h, d or hz (tick-1s, tick-100ms, tick-10hz, "
     "interval:s:1)";
 
+// DTrace's profile provider has no tick faster than 200 microseconds
+// (5000hz): a shorter period would spend the machine on timer wake-ups.
+constexpr std::uint64_t shortest_tick_ns = 200'000;
+
 // Period in nanoseconds of `count` `unit`s; reports D_TICK_PERIOD and
 // returns 0 when it is not a valid period.
 std::uint64_t tick_period(ParserState& state, std::string_view count, std::string_view unit, Span span) {
@@ -184,12 +188,15 @@ std::uint64_t tick_period(ParserState& state, std::string_view count, std::strin
   if (value == 0) return fail("a period of zero");
   if (found->nanoseconds == 0) {  // a frequency
     const std::uint64_t period = 1'000'000'000 / value;
-    if (period == 0) return fail("frequency " + std::string(count) + "hz is above 1000000000hz");
+    if (period < shortest_tick_ns) return fail("frequency " + std::string(count) + "hz is above the highest, 5000hz");
     return period;
   }
   std::uint64_t period = 0;
   if (__builtin_mul_overflow(value, found->nanoseconds, &period)) {
     return fail("period " + std::string(count) + std::string(unit) + " is too large");
+  }
+  if (period < shortest_tick_ns) {
+    return fail("period " + std::string(count) + std::string(unit) + " is below the shortest, 200us");
   }
   return period;
 }

@@ -152,9 +152,11 @@ std::string format_datum(const Aggregations& aggregations, std::uint32_t aggrega
   }
 }
 
-std::string print_aggregation(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order) {
+namespace {
+
+std::string aggregation_rows(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order) {
   const compiler::Aggregation& description = aggregations.description(aggregation);
-  std::string text = "\n";
+  std::string text;
   for (const AggregationEntry* entry : aggregations.sorted(aggregation, order.by_key, order.reverse)) {
     for (std::size_t k = 0; k < entry->key.size(); ++k) {
       text += format_key(entry->key[k], k < description.key_types.size() ? description.key_types[k]
@@ -163,6 +165,19 @@ std::string print_aggregation(const Aggregations& aggregations, std::uint32_t ag
     text += format_datum(aggregations, aggregation, entry->state);
     text += "\n";
   }
+  return text;
+}
+
+}  // namespace
+
+std::string print_aggregation(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order) {
+  return "\n" + aggregation_rows(aggregations, aggregation, order);
+}
+
+std::string print_at_exit(const Aggregations& aggregations, std::span<const std::uint32_t> unprinted,
+                          SortOrder order) {
+  std::string text = "\n";
+  for (const std::uint32_t aggregation : unprinted) text += aggregation_rows(aggregations, aggregation, order);
   return text;
 }
 
@@ -189,9 +204,7 @@ std::string printa(const Aggregations& aggregations, Printer& printer, const std
           function == AggregatingFunction::Llquantize) {
         return other != nullptr ? format_datum(aggregations, which, state) : std::string{};
       }
-      compiler::Conversion as_integer = conversion;
-      as_integer.specifier = 'd';
-      return printer.convert(as_integer, width, conversion.precision,
+      return printer.convert(conversion, width, conversion.precision,
                              {Value::of(scalar_value(aggregations, which, state)), compiler::ValueType::int64()});
     };
     text += printer.format(format, keys, &value);

@@ -22,6 +22,12 @@ struct SortOrder {
 // keys and value (or distribution table).
 std::string print_aggregation(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order);
 
+// The end of a run as dtrace prints it: a blank line (always, even in quiet
+// mode and with no aggregation), then the entries of every aggregation not
+// printed before, one aggregation after another with no blank line between.
+std::string print_at_exit(const Aggregations& aggregations, std::span<const std::uint32_t> unprinted,
+                          SortOrder order);
+
 // printa(format, @a, @b, ...): per entry of @a, the format with the keys as
 // its arguments and %@ taking the values of @a, @b, ... in turn.
 std::string printa(const Aggregations& aggregations, Printer& printer, const std::vector<compiler::FormatPiece>& format,

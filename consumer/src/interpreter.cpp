@@ -137,9 +137,7 @@ std::string fault_text(compiler::Fault fault, const std::string& detail) {
 std::string probe_text(const Firing& firing) {
   switch (firing.kind) {
     case compiler::ProbeKind::Tracepoint: return std::string(firing.provider) + ":" + std::string(firing.name);
-    case compiler::ProbeKind::Tick:
-      return "profile:::" + (firing.name.empty() ? std::string(firing.provider) : std::string(firing.name));
-    default: return "dtrace:::" + std::string(firing.provider);
+    default: return std::string(firing.provider) + ":::" + std::string(firing.name);
   }
 }
 
@@ -163,7 +161,8 @@ void Interpreter::fire_error(const compiler::Clause& clause, const Firing& firin
   error_firing.cpu = firing.cpu;
   error_firing.timestamp = firing.timestamp;
   error_firing.tid = firing.tid;
-  error_firing.provider = "ERROR";
+  error_firing.provider = "dtrace";
+  error_firing.name = "ERROR";
   error_firing.probe_id = 3;
   error_firing.kind = compiler::ProbeKind::Error;
   error_firing.fault = &fault;
@@ -452,8 +451,8 @@ Value Interpreter::builtin(Builtin which) {
     case Builtin::Probeprov: return Value::of(std::string(firing.provider));
     case Builtin::Probename: return Value::of(std::string(firing.name));
     case Builtin::Probe:
-      return Value::of(firing.name.empty() ? std::string(firing.provider)
-                                           : std::string(firing.provider) + ":" + std::string(firing.name));
+      return Value::of(firing.record == nullptr ? std::string(firing.name)
+                                                : std::string(firing.provider) + ":" + std::string(firing.name));
     default: break;
   }
   return Value::of(0);
@@ -564,6 +563,8 @@ Value Interpreter::call(const Node& node) {
       return Value::of(0);
     case Function::Normalize: aggregations_.normalize(aggregation_of(0), integer(argument(1))); return Value::of(0);
     case Function::Exit:
+      // exit() records its status, so the firing is shown ("CPU ID FUNCTION:NAME").
+      emit("");
       // The first exit() ends the trace with its status; one in END replaces it.
       if (!exit_status_ || firing_->kind == compiler::ProbeKind::End) {
         exit_status_ = static_cast<int>(integer(argument(0)));
@@ -642,11 +643,11 @@ Value Interpreter::call(const Node& node) {
 }
 
 std::string Interpreter::print_all_aggregations() {
-  std::string text;
+  std::vector<std::uint32_t> unprinted;
   for (std::uint32_t a = 0; a < program_.aggregations.size(); ++a) {
-    if (!printed_[a] && !aggregations_.empty(a)) text += format_.aggregation(aggregations_, a, settings_.order);
+    if (!printed_[a] && !aggregations_.empty(a)) unprinted.push_back(a);
   }
-  return text;
+  return format_.at_exit(aggregations_, unprinted, settings_.order);
 }
 
 }  // namespace probity::consumer

@@ -58,8 +58,8 @@ struct Firing {
   unsigned cpu = 0;
   std::uint64_t timestamp = 0;  // CLOCK_MONOTONIC ns
   pid_t tid = 0;
-  std::string_view provider;    // "sched", "BEGIN"
-  std::string_view name;        // "sched_switch", ""
+  std::string_view provider;    // "sched", "dtrace" (BEGIN, END, ERROR), "profile" (tick-N)
+  std::string_view name;        // "sched_switch", "BEGIN", "tick-1sec"
   int probe_id = 0;             // the tracefs event id; 1 BEGIN, 2 END, 3 ERROR, 4 tick
   compiler::ProbeKind kind = compiler::ProbeKind::Tracepoint;
   const RuntimeFault* fault = nullptr;  // ERROR: what failed
@@ -112,8 +112,8 @@ class Interpreter {
   std::uint64_t take_dynamic_drops() { return variables_.take_dynamic_drops(); }
   std::uint64_t take_speculation_drops() { return std::exchange(speculation_drops_, 0); }
 
-  // Every non-empty aggregation printa() has not printed, rendered as
-  // printa(@a) would (what DTrace prints at exit).
+  // What DTrace prints when the run ends: every non-empty aggregation
+  // printa() has not printed (see print_at_exit).
   std::string print_all_aggregations();
 
  private:

@@ -27,7 +27,7 @@ std::string json_value(const Value& value, const compiler::ValueType& type) {
 }
 
 std::string probe_name(const Firing& firing) {
-  if (firing.record == nullptr) return std::string(firing.provider);
+  if (firing.record == nullptr) return std::string(firing.name);
   return std::string(firing.provider) + ":" + std::string(firing.name);
 }
 
@@ -83,6 +83,13 @@ std::string JsonOutput::printf(const Firing& firing, const std::string& text) {
 
 std::string JsonOutput::trace(const Firing& firing, const Value& value, const compiler::ValueType& type) {
   return firing_fields("trace", firing) + ",\"value\":" + json_value(value, type) + "}\n";
+}
+
+std::string JsonOutput::at_exit(const Aggregations& aggregations, std::span<const std::uint32_t> unprinted,
+                                SortOrder order) {
+  std::string text;
+  for (const std::uint32_t aggregation : unprinted) text += JsonOutput::aggregation(aggregations, aggregation, order);
+  return text;
 }
 
 std::string JsonOutput::aggregation(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order) {

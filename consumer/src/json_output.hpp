@@ -28,6 +28,9 @@ class JsonOutput final : public OutputFormat {
   std::string printf(const Firing& firing, const std::string& text) override;
   std::string trace(const Firing& firing, const Value& value, const compiler::ValueType& type) override;
   std::string aggregation(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order) override;
+  // One aggregation object per aggregation.
+  std::string at_exit(const Aggregations& aggregations, std::span<const std::uint32_t> unprinted,
+                      SortOrder order) override;
   // The format is not applied: one aggregation object per aggregation printed.
   std::string printa(const Aggregations& aggregations, Printer& printer,
                      const std::vector<compiler::FormatPiece>& format, std::span<const std::uint32_t> printed,

@@ -45,6 +45,9 @@ class OutputFormat {
   virtual std::string trace(const Firing& firing, const Value& value, const compiler::ValueType& type) = 0;
   // printa(@a) and the printing at exit.
   virtual std::string aggregation(const Aggregations& aggregations, std::uint32_t aggregation, SortOrder order) = 0;
+  // The aggregations printed when the run ends (those printa() did not print).
+  virtual std::string at_exit(const Aggregations& aggregations, std::span<const std::uint32_t> unprinted,
+                              SortOrder order) = 0;
   // printa(format, @a, ...).
   virtual std::string printa(const Aggregations& aggregations, Printer& printer,
                              const std::vector<compiler::FormatPiece>& format, std::span<const std::uint32_t> printed,

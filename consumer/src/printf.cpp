@@ -33,11 +33,13 @@ std::string format_walltime(std::int64_t nanoseconds) {
 
 namespace {
 
-// "%-08.3" with the given width and precision, ready for a length and a specifier.
+// "%-08.3" with the given width and precision, ready for a length and a
+// specifier. As in DTrace (dt_printf.c), a precision of 0 is no precision:
+// "%.0s" prints the whole string.
 std::string spec(const Conversion& conversion, int width, int precision) {
   std::string text = "%" + conversion.flags;
   if (width >= 0) text += std::to_string(width);
-  if (precision >= 0) text += "." + std::to_string(precision);
+  if (precision > 0) text += "." + std::to_string(precision);
   return text;
 }
 
@@ -133,9 +135,10 @@ std::string Printer::format(const std::vector<compiler::FormatPiece>& pieces, st
       continue;
     }
     Conversion conversion = std::get<Conversion>(piece);
-    // DTrace writes the aggregation value as "%@d" or "%@8u": '@' marks the
+    // DTrace writes the aggregation value as "%@d" or "%@8x": '@' marks the
     // conversion and a width and specifier may follow; the format parser
     // stops at '@', so they are taken from the literal after it here.
+    char value_specifier = 'd';
     if (conversion.specifier == '@' && p + 1 < pieces.size()) {
       if (const auto* rest = std::get_if<std::string>(&pieces[p + 1])) {
         std::size_t at = 0;
@@ -147,6 +150,7 @@ std::string Printer::format(const std::vector<compiler::FormatPiece>& pieces, st
         }
         if (at < rest->size() && std::string_view("diuxXoc").find((*rest)[at]) != std::string_view::npos) {
           if (has_width && conversion.width == -1) conversion.width = width_after;
+          value_specifier = (*rest)[at];
           skip = at + 1;
         }
       }
@@ -159,6 +163,8 @@ std::string Printer::format(const std::vector<compiler::FormatPiece>& pieces, st
       width = -width;
     }
     if (conversion.specifier == '@') {
+      adjusted.specifier = value_specifier;
+      adjusted.precision = precision;
       if (aggregation != nullptr) text += (*aggregation)(adjusted, width);
       continue;
     }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -18,6 +19,8 @@
 #include <algorithm>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "comm_tracker.hpp"
@@ -81,7 +84,30 @@ struct ClauseOnEvent {
 struct Tick {
   const compiler::Clause* clause;
   Fd timer;
+  std::string name;  // the profile provider's probe name as written: "tick-1sec"
 };
+
+// The names of a clause's tick probes in the order it lists them: the last
+// part of each "profile:::tick-1sec" or "tick-1sec" of its description, and
+// bpftrace's "interval:s:1" as written.
+std::vector<std::string> tick_names(const compiler::Clause& clause) {
+  std::vector<std::string> names;
+  std::string_view rest = clause.description;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string_view part = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
+    if (part.starts_with("interval:") || part.starts_with("i:")) {
+      names.emplace_back(part);
+      continue;
+    }
+    if (const std::size_t colon = part.rfind(':'); colon != std::string_view::npos) part.remove_prefix(colon + 1);
+    if (part.starts_with("tick-")) names.emplace_back(part);
+  }
+  return names;
+}
 
 class Run {
  public:
@@ -91,7 +117,7 @@ class Run {
         out_(*options.out),
         err_(*options.err),
         format_(options.format == OutputKind::Json ? std::unique_ptr<OutputFormat>(std::make_unique<JsonOutput>())
-                                                   : std::make_unique<TextOutput>()) {}
+                                                   : std::make_unique<TextOutput>(program.settings.quiet)) {}
 
   int go() {
     // First: a stop signal from here on ends the run after setup, with teardown.
@@ -195,7 +221,7 @@ class Run {
         std::uint64_t expirations = 0;
         if (::read(tick.timer.get(), &expirations, sizeof expirations) == sizeof expirations && expirations > 0 &&
             !interpreter_->exit_status()) {
-          run_special(*tick.clause, ProbeKind::Tick);
+          run_special(*tick.clause, ProbeKind::Tick, tick.name);
         }
       }
       flush();
@@ -392,20 +418,23 @@ class Run {
     }
   }
 
-  Firing special_firing(ProbeKind kind) const {
+  // BEGIN, END: the dtrace provider's probes; a tick: the profile provider's
+  // probe named as the program wrote it.
+  Firing special_firing(ProbeKind kind, std::string_view tick_name = {}) const {
     Firing firing;
     const int cpu = ::sched_getcpu();
     firing.cpu = cpu < 0 ? 0U : static_cast<unsigned>(cpu);
     firing.timestamp = static_cast<std::uint64_t>(clock_ns(CLOCK_MONOTONIC));
     firing.tid = ::getpid();
-    firing.provider = kind == ProbeKind::Begin ? "BEGIN" : kind == ProbeKind::End ? "END" : "tick";
+    firing.provider = kind == ProbeKind::Tick ? "profile" : "dtrace";
+    firing.name = kind == ProbeKind::Begin ? "BEGIN" : kind == ProbeKind::End ? "END" : tick_name;
     firing.probe_id = kind == ProbeKind::Begin ? 1 : kind == ProbeKind::End ? 2 : 4;  // 3 is ERROR, as in DTrace
     firing.kind = kind;
     return firing;
   }
 
-  void run_special(const compiler::Clause& clause, ProbeKind kind) {
-    const Firing firing = special_firing(kind);
+  void run_special(const compiler::Clause& clause, ProbeKind kind, std::string_view tick_name) {
+    const Firing firing = special_firing(kind, tick_name);
     interpreter_->begin_firing();
     interpreter_->run(clause, firing);
   }
@@ -428,8 +457,11 @@ class Run {
   std::vector<Tick> make_ticks() const {
     std::vector<Tick> ticks;
     for (const compiler::Clause& clause : program_.clauses) {
+      const std::vector<std::string> names = tick_names(clause);
+      std::size_t next_name = 0;
       for (const compiler::ClauseProbe& probe : clause.probes) {
         if (probe.kind != ProbeKind::Tick) continue;
+        std::string name = next_name < names.size() ? names[next_name++] : "tick";
         Fd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
         if (timer.get() < 0) throw std::runtime_error(std::string("probity: timerfd: ") + std::strerror(errno));
         itimerspec period{};
@@ -437,7 +469,7 @@ class Run {
         period.it_interval.tv_nsec = static_cast<long>(probe.period_ns % 1'000'000'000ULL);
         period.it_value = period.it_interval;
         ::timerfd_settime(timer.get(), 0, &period, nullptr);
-        ticks.push_back({&clause, std::move(timer)});
+        ticks.push_back({&clause, std::move(timer), std::move(name)});
       }
     }
     return ticks;

@@ -773,15 +773,15 @@ INSTANTIATE_TEST_SUITE_P(
         // The compiler's own limits, in its words: an edited bound must not
         // size a histogram the compiler would have refused.
         StructureCase{"LquantizeBuckets",
-                      [](Program& p) { p.aggregations[0].parameters = {std::numeric_limits<std::int64_t>::min(),
-                                                                       std::numeric_limits<std::int64_t>::max(), 1}; },
+                      [](Program& p) { p.aggregations[0].parameters = {std::numeric_limits<std::int32_t>::min(),
+                                                                       std::numeric_limits<std::int32_t>::max(), 1}; },
                       "aggregation 0 (@lat): lquantize() would have more than 10000 buckets"},
         StructureCase{"LquantizeStep", [](Program& p) { p.aggregations[0].parameters[2] = 0; },
                       "aggregation 0 (@lat): lquantize() step must be positive"},
         StructureCase{"LquantizeBounds", [](Program& p) { p.aggregations[0].parameters[1] = -5; },
                       "aggregation 0 (@lat): lquantize() upper bound must be greater than the lower bound"},
         StructureCase{"LlquantizeMagnitude",
-                      [](Program& p) { p.aggregations[2].parameters[2] = std::numeric_limits<std::int64_t>::max(); },
+                      [](Program& p) { p.aggregations[2].parameters[2] = std::numeric_limits<std::uint16_t>::max(); },
                       "aggregation 2 (@big): llquantize() factor^(high + 1) does not fit in 64 bits"},
         StructureCase{"LlquantizeFactor", [](Program& p) { p.aggregations[2].parameters[0] = 1; },
                       "aggregation 2 (@big): llquantize() factor must be at least 2"},
@@ -819,6 +819,11 @@ TEST(ObjectDecoding, RejectsAnEditedLquantizeBoundWithTheCompilersDiagnostic) {
   ASSERT_NE(found, bytes.end());
   const auto high = static_cast<std::size_t>(found - bytes.begin()) + 12;
   write_le(bytes, high, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()), 8);
+  reseal(bytes);
+  EXPECT_EQ(decode_error(bytes, "lat.pob"),
+            "lat.pob is corrupted: aggregation 0 (@lat): lquantize() upper bound must be a 32-bit quantity");
+  // Within DTrace's 32-bit bounds, the bucket limit still holds.
+  write_le(bytes, high, static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()), 8);
   reseal(bytes);
   EXPECT_EQ(decode_error(bytes, "lat.pob"),
             "lat.pob is corrupted: aggregation 0 (@lat): lquantize() would have more than 10000 buckets");

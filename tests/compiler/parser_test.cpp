@@ -150,10 +150,11 @@ TEST(ParserProbes, BeginAndEnd) {
 TEST(ParserProbes, TickWithEveryUnit) {
   constexpr std::uint64_t second = 1'000'000'000;
   const std::vector<std::pair<std::string, std::uint64_t>> cases{
-      {"tick-5ns", 5},
-      {"tick-5nsec", 5},
-      {"tick-7us", 7'000},
-      {"tick-7usec", 7'000},
+      {"tick-200000ns", 200'000},
+      {"tick-500000nsec", 500'000},
+      {"tick-200us", 200'000},
+      {"tick-700usec", 700'000},
+      {"tick-5000hz", 200'000},
       {"tick-100ms", 100'000'000},
       {"tick-100msec", 100'000'000},
       {"tick-1s", second},
@@ -199,6 +200,12 @@ TEST(ParserProbes, BadTickPeriods) {
   EXPECT_EQ(errors_of("tick-99999999999999999999d { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
   EXPECT_EQ(errors_of("tick-999999999999d { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
   EXPECT_EQ(errors_of("tick-2000000000hz { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
+  // DTrace's shortest tick is 200us (5000hz).
+  EXPECT_EQ(errors_of("tick-1ns { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
+  EXPECT_EQ(errors_of("tick-199999nsec { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
+  EXPECT_EQ(errors_of("tick-199us { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
+  EXPECT_EQ(errors_of("tick-5001hz { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
+  EXPECT_EQ(errors_of("interval:us:100 { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
   EXPECT_EQ(errors_of("tick-s { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
   EXPECT_EQ(errors_of("interval:s { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});
   EXPECT_EQ(errors_of("interval:fortnight:1 { }"), std::vector<std::string>{"D_TICK_PERIOD@1:1"});

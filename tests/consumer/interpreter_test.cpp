@@ -37,7 +37,8 @@ compiler::Program compiled(const std::string& text) {
 Firing begin_firing() {
   Firing firing;
   firing.tid = ::getpid();
-  firing.provider = "BEGIN";
+  firing.provider = "dtrace";
+  firing.name = "BEGIN";
   firing.probe_id = 1;
   return firing;
 }

@@ -195,7 +195,7 @@ TEST_F(HostCatalogueTest, AnExactCountTracesOnTheUncataloguedKernel) {
                                   "syscalls:sys_enter_exit_group /pid == $target/ { @n = count(); } "
                                   "END { printa(\"exits %@d\\n\", @n); }"});
   ASSERT_EQ(traced.status, 0) << traced.err;
-  EXPECT_EQ(traced.out, "exits 1\n") << traced.err;
+  EXPECT_EQ(traced.out, "exits 1\n\n") << traced.err;
 }
 
 TEST_F(HostCatalogueTest, HarvestAddPutsTheRunningKernelInTheIndexInOneCommand) {

@@ -133,7 +133,7 @@ TEST_F(InvokingUser, TraceOutputGoesOnlyWhereTheUserMayWrite) {
   const fs::path output = nobodys_ / "trace.txt";
   const Outcome traced = as_sudo({"-q", "-n", "BEGIN { printf(\"traced\\n\"); exit(0); }", "-o", output.string()});
   ASSERT_EQ(traced.status, 0) << traced.err;
-  EXPECT_EQ(contents(output), "traced\n");
+  EXPECT_EQ(contents(output), "traced\n\n");
 }
 
 TEST_F(InvokingUser, ABinaryTheUserCannotReadIsNotListedOrTraced) {
@@ -154,10 +154,10 @@ TEST_F(InvokingUser, TheTracedCommandRunsAsTheUser) {
   REQUIRE_TRACEFS();
   const Outcome as_user = as_sudo({"-q", "-c", "id -u", "-n", "END { }"});
   ASSERT_EQ(as_user.status, 0) << as_user.err;
-  EXPECT_EQ(as_user.out, "65534\n");
+  EXPECT_EQ(as_user.out, "65534\n\n");
   const Outcome as_itself = as_root({"-q", "-c", "id -u", "-n", "END { }"});
   ASSERT_EQ(as_itself.status, 0) << as_itself.err;
-  EXPECT_EQ(as_itself.out, "0\n");
+  EXPECT_EQ(as_itself.out, "0\n\n");
 }
 
 }  // namespace

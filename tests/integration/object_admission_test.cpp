@@ -216,7 +216,7 @@ TEST_F(ObjectAdmissionTest, AnEditedHistogramBoundGetsTheCompilersDiagnostic) {
     const auto found = std::search(bytes.begin(), bytes.end(), parameters.begin(), parameters.end());
     ASSERT_NE(found, bytes.end());
     write_le(bytes, static_cast<std::size_t>(found - bytes.begin()) + 12,
-             static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()), 8);
+             static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()), 8);  // DTrace's largest bound
   });
   const Outcome refused = probity({"-q", "-s", huge.string()});
   EXPECT_EQ(refused.status, 1);

@@ -133,7 +133,7 @@ TEST(PrintfStack, PercentKPrintsTheSymbolisedKernelStack) {
   ASSERT_TRUE(traced.out.starts_with("sig\n")) << traced.out;
   const std::size_t bar = traced.out.find("\n|\n");
   ASSERT_NE(bar, std::string::npos) << traced.out;
-  ASSERT_TRUE(traced.out.ends_with("\n|\n")) << traced.out;
+  ASSERT_TRUE(traced.out.ends_with("\n|\n\n")) << traced.out;
   const std::vector<std::string> plain = lines_of(traced.out.substr(4, bar - 4));
   const std::vector<std::string> padded = lines_of(traced.out.substr(bar + 3, traced.out.size() - bar - 6));
   ASSERT_FALSE(plain.empty()) << traced.out;

@@ -32,7 +32,7 @@ Outcome run(std::vector<std::string> arguments) {
 Outcome expect_quiet_run(const std::string& program, int status, const std::string& out) {
   const Outcome outcome = run({"-q", "-n", program});
   EXPECT_EQ(outcome.status, status) << outcome.err;
-  EXPECT_EQ(outcome.out, out) << program;
+  EXPECT_EQ(outcome.out, out + "\n") << program;  // dtrace ends a run with a blank line
   return outcome;
 }
 
@@ -126,7 +126,7 @@ TEST(RunErrors, AFaultInATracepointClauseNamesTheEventAndItsId) {
                                "sched:sched_process_exec /pid == $target/ { printf(\"second clause\\n\"); } "
                                "ERROR { printf(\"error on %d in clause %d\\n\", arg1, arg2); }"});
   EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "error on " + std::to_string(event_id) + " in clause 0\nsecond clause\n");
+  EXPECT_EQ(outcome.out, "error on " + std::to_string(event_id) + " in clause 0\nsecond clause\n\n");
   EXPECT_EQ(lines_with(outcome.err, "probity: error in clause 0 for probe ID " + std::to_string(event_id) +
                                         " (sched:sched_process_exec): divide-by-zero at line 1"),
             1U)
@@ -142,7 +142,7 @@ TEST(RunErrors, AnIndexOutOfBoundsIsDtraceForLinuxsBadindexWithTheIndexInArg5) {
                                "x = args->args[i]; } "
                                "ERROR { printf(\"%d %d\\n\", arg4, arg5); }"});
   EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "11 6\n") << outcome.err;
+  EXPECT_EQ(outcome.out, "11 6\n\n") << outcome.err;
   EXPECT_EQ(lines_with(outcome.err, "index out of bounds"), 1U) << outcome.err;
 }
 
@@ -188,7 +188,7 @@ TEST(RunErrors, ASideEffectInATracepointPredicateHappensOnEveryRecordTheKernelLe
                                "sched:sched_process_exec /pid == $target && n++ < 1/ { printf(\"exec %d\\n\", n); } "
                                "END { printf(\"n %d\\n\", n); }"});
   EXPECT_EQ(outcome.status, 0) << outcome.err;
-  EXPECT_EQ(outcome.out, "exec 1\nn 1\n");
+  EXPECT_EQ(outcome.out, "exec 1\nn 1\n\n");
 }
 
 TEST(RunErrors, ADivisionByZeroInAPredicateFaultsInThePredicate) {
@@ -228,7 +228,7 @@ TEST(RunControl, ExitEndsTheTraceWhileTheCommandStillRuns) {
     const Outcome outcome = run({"-q", "-c", "sleep 30", "-n", program + " END { printf(\"end\\n\"); }"});
     const auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(outcome.status, 0) << program << ": " << outcome.err;
-    EXPECT_EQ(outcome.out, "end\n") << program;
+    EXPECT_EQ(outcome.out, "end\n\n") << program;
     EXPECT_LT(took, 10s) << program << " waited for the command";
   }
 }

@@ -21,6 +21,12 @@ void resolve_fields(Context& context);
 // expression's type; fills Context::variables and ::aggregations.
 void check_types(Context& context);
 
+// constant_checks.cpp: what DTrace refuses before running: a division or
+// modulo by a constant zero, printa() arguments that are no aggregation or
+// have different keys, a printa() format without an aggregation, an empty
+// printf() format. Reads the aggregations typing filled.
+void check_constant_operands(Context& context);
+
 // stability.cpp: records every use of something with a stability attribute
 // in ClauseInfo::uses.
 void collect_stability(Context& context);

@@ -53,6 +53,11 @@ inline constexpr DiagnosticTag diagnostic_tags[] = {
   {"D_AGG_PARAMS",           "bad lquantize/llquantize parameters"},
   {"D_AGG_UNDEFINED",        "printa/clear/trunc/normalize of an aggregation that is never assigned"},
   {"D_PRINTF_FORMAT",        "a printf/printa format that does not match its arguments"},
+  {"D_PRINTF_FMT_EMPTY",     "a printf() whose format is the empty string"},
+  {"D_PRINTA_AGGARG",        "a printa() argument that is not an aggregation"},
+  {"D_PRINTA_PROTO",         "a printa() with a format and no aggregation"},
+  {"D_PRINTA_AGGPROTO",      "printa() of several aggregations whose keys differ"},
+  {"D_DIV_ZERO",             "a division or modulo by an expression that is always zero"},
   {"D_SPECULATION",          "speculate/commit/discard used wrongly"},
   // stability and safety policy
   {"D_STABILITY",            "an element whose stability is below the policy threshold (-x amin)"},

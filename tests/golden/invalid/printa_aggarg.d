@@ -1,0 +1,2 @@
+// printa takes aggregations only.
+END { printa(1); }

@@ -1,0 +1,2 @@
+// printf("") prints nothing: DTrace refuses it.
+BEGIN { printf(""); exit(0); }
