@@ -41,7 +41,7 @@ struct FieldSlot {
   compiler::ValueType value = compiler::ValueType::int64();
   // The names the running kernel's print format gives its values
   // (catalogue::value_names), for printf's %s of a symbolic field.
-  std::optional<catalogue::ValueNames> names;
+  std::optional<catalogue::ValueNames> names = std::nullopt;
 };
 
 // A run-time error of a clause: the ERROR probe's arguments (arg1..arg5),
