@@ -125,8 +125,8 @@ void print_table(const std::vector<const Event*>& events, const std::vector<std:
 
 // Laid out as probity man lays out its entries (the same blocks), with what
 // this listing adds: the module, and whether the running kernel has the probe.
-void print_verbose(const Event& event, const std::optional<bool>& live, const std::string& running, std::size_t width,
-                   std::ostream& out) {
+void print_verbose(const Event& event, const std::optional<bool>& live, const std::string& running,
+                   const std::string& release, std::size_t width, std::ostream& out) {
   const std::string indent(4, ' ');
   out << manual::heading_block(event, width);
   if (!event.module.empty()) out << io::wrap("Defined by module " + event.module + ".", indent, indent, width);
@@ -135,7 +135,7 @@ void print_verbose(const Event& event, const std::optional<bool>& live, const st
   out << io::wrap("running kernel " + running + ": " + availability(live), indent, indent, width);
   out << io::wrap("catalogued releases: " + (event.releases.empty() ? std::string("none") : join(event.releases)),
                   indent, indent + indent, width);
-  out << manual::fields_block(event, width);
+  out << manual::fields_block(event, width, release);
 }
 
 }  // namespace
@@ -217,7 +217,7 @@ int run_list(const ListOptions& options, std::ostream& out, std::ostream& err) {
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (i > 0) out << "\n";
-    print_verbose(*events[i], live[i], running, width, out);
+    print_verbose(*events[i], live[i], running, catalogue.release, width, out);
   }
   return 0;
 }

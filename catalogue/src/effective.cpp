@@ -153,6 +153,9 @@ Catalogue build(const CatalogueDocs& docs, const KernelSnapshot& snapshot) {
           field.stability = declared.attributes;
           field.rationale = declared.rationale;
         }
+        for (const FieldValueNames& table : layout->value_names) {
+          if (table.field == field_layout.name) field.value_names = table.names;
+        }
         event.fields.push_back(std::move(field));
       }
 

@@ -382,6 +382,7 @@ KernelSnapshot harvest_live(const fs::path& tracing) {
       layout.system = system;
       layout.name = event_name;
       layout.fields = layouts_of(event->format.fields);
+      layout.value_names = value_names(event);
       // tracefs does not say which module defines an event; left "" (built in).
 
       const fs::path stability_file = event_dir / "stability";

@@ -231,8 +231,11 @@ KernelSnapshot layouts_of(const Catalogue& catalogue) {
   for (const Field& field : catalogue.common_fields) snapshot.common_fields.push_back(field.layout);
   for (const Provider& provider : catalogue.providers) {
     for (const Event& event : provider.events) {
-      EventLayout layout{event.provider, event.name, {}, event.module, {}};
-      for (const Field& field : event.fields) layout.fields.push_back(field.layout);
+      EventLayout layout{event.provider, event.name, {}, event.module, {}, {}};
+      for (const Field& field : event.fields) {
+        layout.fields.push_back(field.layout);
+        if (field.value_names) layout.value_names.push_back({field.layout.name, *field.value_names});
+      }
       snapshot.events.push_back(std::move(layout));
     }
   }

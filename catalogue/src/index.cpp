@@ -38,7 +38,7 @@ namespace probity::catalogue {
 namespace {
 
 constexpr std::string_view magic{"PRBTYIDX"};
-constexpr std::uint32_t format_version = 3;
+constexpr std::uint32_t format_version = 4;  // 4: value names of fields
 constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 4 * 7;
 constexpr std::uint8_t absent = 0xff;  // an optional enumeration that is not set
 constexpr std::size_t trailer_size = 8;
@@ -123,6 +123,16 @@ class Encoder {
     str(field.description);
     attributes(field.stability);
     str(field.rationale);
+    flag(field.value_names.has_value());
+    if (field.value_names) {
+      enumeration(field.value_names->style);
+      str(field.value_names->delimiter);
+      count(field.value_names->names.size());
+      for (const auto& [value, name] : field.value_names->names) {
+        u64(value);
+        str(name);
+      }
+    }
   }
 
   void fields(const std::vector<Field>& fields) {
@@ -323,7 +333,7 @@ class Cursor {
     return result;
   }
 
-  static constexpr std::size_t field_size = 4 * 4 + 4 + 6 + 4 + 4;
+  static constexpr std::size_t field_size = 4 * 4 + 4 + 6 + 4 + 4 + 1;
   Field field() {
     Field result;
     result.layout.name = str();
@@ -337,6 +347,17 @@ class Cursor {
     result.description = str();
     result.stability = attributes();
     result.rationale = str();
+    if (flag()) {
+      ValueNames names;
+      names.style = enumeration(ValueNames::Style::Flags, "value-names style");
+      names.delimiter = str();
+      names.names.resize(count(8 + 4));
+      for (auto& [value, name] : names.names) {
+        value = u64();
+        name = str();
+      }
+      result.value_names = std::move(names);
+    }
     return result;
   }
 

@@ -1,6 +1,7 @@
 // kernels/<release>.yaml: one kernel release's event layouts.
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -22,7 +23,8 @@ constexpr std::array<std::string_view, 6> snapshot_keys{"release", "machine", "s
 // failed_modules is optional: only image harvests that load modules write it.
 constexpr std::array<std::string_view, 5> required_snapshot_keys{"release", "machine", "source",
                                                                  "common_fields", "events"};
-constexpr std::array<std::string_view, 3> event_keys{"fields", "module", "stability"};
+constexpr std::array<std::string_view, 4> event_keys{"fields", "module", "stability", "values"};
+constexpr std::array<std::string_view, 3> value_names_keys{"symbolic", "flags", "delimiter"};
 constexpr std::array<std::string_view, 7> field_keys{"name", "size",   "offset",  "signed",
                                                      "kind", "type",   "relative"};
 constexpr std::array<std::string_view, 3> declared_stability_keys{"name", "data", "class"};
@@ -113,6 +115,87 @@ DeclaredStability read_declared_stability(YamlDocument& doc, const Entry& entry)
   return declared;
 }
 
+// A value of a value-names table: a decimal integer (negative for a negative
+// value of the print format) or a 0x mask.
+std::optional<std::uint64_t> parse_table_value(const std::string& text) {
+  std::string_view digits = text;
+  const bool negative = digits.starts_with('-');
+  if (negative) digits.remove_prefix(1);
+  int base = 10;
+  if (digits.starts_with("0x") || digits.starts_with("0X")) {
+    digits.remove_prefix(2);
+    base = 16;
+  }
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
+  if (negative && (base != 10 || value > (std::uint64_t{1} << 63))) return std::nullopt;
+  return negative ? 0 - value : value;
+}
+
+std::vector<std::pair<std::uint64_t, std::string>> read_name_list(YamlDocument& doc, const Entry& entry) {
+  std::vector<std::pair<std::uint64_t, std::string>> names;
+  if (!doc.expect_sequence(entry.value, entry.path, entry.key_node)) return names;
+  std::size_t index = 0;
+  for (const YAML::Node& item : entry.value) {
+    const std::string path = yaml::index_path(entry.path, index++);
+    const bool pair = item.IsSequence() && item.size() == 2 && item[0].IsScalar() && item[1].IsScalar();
+    const auto value = pair ? parse_table_value(item[0].Scalar()) : std::nullopt;
+    if (!value || item[1].Scalar().empty()) {
+      doc.report(item, path, "expected [value, NAME], found " + yaml::describe(item),
+                 "a value is a decimal integer or a 0x mask: [2, NOT_SPECIFIED]");
+      continue;
+    }
+    names.emplace_back(*value, item[1].Scalar());
+  }
+  return names;
+}
+
+// values: {field: {symbolic: [[value, NAME], ...]} or {flags: [[mask, NAME], ...], delimiter: "|"}}
+std::vector<FieldValueNames> read_value_names(YamlDocument& doc, const Entry& entry, const EventLayout& event) {
+  std::vector<FieldValueNames> tables;
+  if (!doc.expect_map(entry.value, entry.path, entry.key_node)) return tables;
+  for (const Entry& field : doc.named_entries(entry.value, entry.path, "field")) {
+    if (!doc.expect_map(field.value, field.path, field.key_node)) continue;
+    const auto layout = std::find_if(event.fields.begin(), event.fields.end(),
+                                     [&](const FieldLayout& each) { return each.name == field.key; });
+    if (layout == event.fields.end() || layout->kind != FieldKind::Integer) {
+      doc.report(field.key_node, field.path,
+                 "\"" + field.key + "\" is not an integer field of " + event.system + ":" + event.name,
+                 "value names belong to the integer fields listed under \"fields\"");
+      continue;
+    }
+    const std::vector<Entry> entries = doc.keyed_entries(field.value, field.path, value_names_keys);
+    const Entry* symbolic = yaml::find_entry(entries, "symbolic");
+    const Entry* flags = yaml::find_entry(entries, "flags");
+    const Entry* delimiter = yaml::find_entry(entries, "delimiter");
+    if ((symbolic == nullptr) == (flags == nullptr)) {
+      doc.report(field.value, field.path, "expected exactly one of \"symbolic\" and \"flags\"",
+                 std::string(format_hint));
+      continue;
+    }
+    if (symbolic != nullptr && delimiter != nullptr) {
+      doc.report(*delimiter, "only flags have a delimiter");
+      continue;
+    }
+    FieldValueNames table{field.key, {}};
+    table.names.style = flags != nullptr ? ValueNames::Style::Flags : ValueNames::Style::Symbolic;
+    table.names.names = read_name_list(doc, flags != nullptr ? *flags : *symbolic);
+    if (delimiter != nullptr) {
+      if (auto text = doc.read_string(*delimiter)) table.names.delimiter = std::move(*text);
+    }
+    tables.push_back(std::move(table));
+  }
+  // Field order, as a harvest lists them.
+  std::vector<FieldValueNames> ordered;
+  for (const FieldLayout& layout : event.fields) {
+    for (FieldValueNames& table : tables) {
+      if (table.field == layout.name) ordered.push_back(std::move(table));
+    }
+  }
+  return ordered;
+}
+
 void read_events(YamlDocument& doc, const Entry& events_entry, KernelSnapshot& snapshot) {
   if (!doc.expect_map(events_entry.value, events_entry.path, events_entry.key_node)) return;
   for (const Entry& system : doc.named_entries(events_entry.value, events_entry.path, "system")) {
@@ -126,15 +209,19 @@ void read_events(YamlDocument& doc, const Entry& events_entry, KernelSnapshot& s
           doc.keyed_entries(event_entry.value, event_entry.path, event_keys);
       doc.require(entries, "fields", event_entry.value, event_entry.path,
                   "an event without fields of its own has \"fields: []\"");
+      const Entry* values = nullptr;
       for (const Entry& entry : entries) {
         if (entry.key == "fields") {
           event.fields = read_fields(doc, entry);
         } else if (entry.key == "module") {
           if (auto module = doc.read_string(entry)) event.module = std::move(*module);
+        } else if (entry.key == "values") {
+          values = &entry;
         } else {
           event.declared = read_declared_stability(doc, entry);
         }
       }
+      if (values != nullptr) event.value_names = read_value_names(doc, *values, event);
       snapshot.events.push_back(std::move(event));
     }
   }
@@ -178,6 +265,30 @@ void emit_fields(YAML::Emitter& out, const std::vector<FieldLayout>& fields) {
   out << YAML::BeginSeq;
   for (const FieldLayout& field : fields) emit_field(out, field);
   out << YAML::EndSeq;
+}
+
+std::string table_value(std::uint64_t value, ValueNames::Style style) {
+  if (style == ValueNames::Style::Symbolic) return std::to_string(static_cast<std::int64_t>(value));
+  char hex[19] = "0x";
+  const auto [end, error] = std::to_chars(hex + 2, hex + sizeof hex, value, 16);
+  return std::string(hex, end);
+}
+
+void emit_value_names(YAML::Emitter& out, const std::vector<FieldValueNames>& tables) {
+  out << YAML::BeginMap;
+  for (const FieldValueNames& table : tables) {
+    out << YAML::Key << table.field << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << std::string(to_string(table.names.style)) << YAML::Value << YAML::BeginSeq;
+    for (const auto& [value, name] : table.names.names) {
+      out << YAML::Flow << YAML::BeginSeq << table_value(value, table.names.style) << name << YAML::EndSeq;
+    }
+    out << YAML::EndSeq;
+    if (table.names.style == ValueNames::Style::Flags) {
+      out << YAML::Key << "delimiter" << YAML::Value << YAML::DoubleQuoted << table.names.delimiter;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
 }
 
 void emit_declared(YAML::Emitter& out, const DeclaredStability& declared) {
@@ -231,6 +342,10 @@ std::string emit_snapshot(const KernelSnapshot& snapshot) {
         }
         out << YAML::Key << "fields" << YAML::Value;
         emit_fields(out, event.fields);
+        if (!event.value_names.empty()) {
+          out << YAML::Key << "values" << YAML::Value;
+          emit_value_names(out, event.value_names);
+        }
         out << YAML::EndMap;
       }
       out << YAML::EndMap;

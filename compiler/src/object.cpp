@@ -38,7 +38,7 @@ constexpr std::size_t header_size = magic.size() + 4 + 8;  // magic, version, pa
 constexpr std::size_t checksum_size = 8;
 constexpr std::size_t max_statement_depth = 1000;  // nested if bodies; bounds decoder recursion
 // Function values run from Trace to Lltostr: update when Function grows.
-constexpr std::uint32_t function_count = static_cast<std::uint32_t>(Function::Lltostr) + 1;
+constexpr std::uint32_t function_count = static_cast<std::uint32_t>(Function::ValueName) + 1;
 
 constexpr std::uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
 constexpr std::uint64_t fnv_prime = 0x100000001b3ULL;
@@ -638,6 +638,10 @@ class Validator {
       case Op::Call:
         if (node.symbol >= function_count) {
           fail(where, out_of_range("function", node.symbol, function_count, "there are"));
+        }
+        if (node.symbol == static_cast<std::uint32_t>(Function::ValueName)) {
+          arity(1);
+          if (clause.nodes[node.children[0]].op != Op::Field) fail(where, "the name of a value is taken of a field only");
         }
         break;
       case Op::AggregationRef:

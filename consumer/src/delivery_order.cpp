@@ -20,6 +20,7 @@ bool is_pure(Function function) {
     case Function::Strstr:
     case Function::Str:
     case Function::Lltostr:
+    case Function::ValueName:
       return true;
     default:
       return false;

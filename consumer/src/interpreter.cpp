@@ -638,8 +638,23 @@ Value Interpreter::call(const Node& node) {
       return limit(std::move(text));
     }
     case Function::Lltostr: return Value::of(std::to_string(integer(argument(0))));
+    case Function::ValueName: return value_name(argument(0));
   }
   return Value::of(0);
+}
+
+// The name of a symbolic field's value in the running kernel's table; the
+// number when the table has no name for it.
+Value Interpreter::value_name(std::uint32_t index) {
+  const Node& node = clause_->nodes[index];
+  const std::int64_t value = integer(index);
+  if (node.op == Op::Field && firing_->slots != nullptr && node.symbol < firing_->slots->size()) {
+    const FieldSlot& slot = (*firing_->slots)[node.symbol];
+    if (slot.names) {
+      if (std::optional<std::string> name = slot.names->name_of(bits(value))) return limit(std::move(*name));
+    }
+  }
+  return Value::of(is_unsigned64(node.type) ? std::to_string(bits(value)) : std::to_string(value));
 }
 
 std::string Interpreter::print_all_aggregations() {

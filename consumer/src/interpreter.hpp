@@ -39,6 +39,9 @@ struct FieldSlot {
   // An integer's value: its C type, which may be narrower than its slot
   // (catalogue::value_shape); the slot's low bytes are read as this type.
   compiler::ValueType value = compiler::ValueType::int64();
+  // The names the running kernel's print format gives its values
+  // (catalogue::value_names), for printf's %s of a symbolic field.
+  std::optional<catalogue::ValueNames> names = std::nullopt;
 };
 
 // A run-time error of a clause: the ERROR probe's arguments (arg1..arg5),
@@ -140,6 +143,7 @@ class Interpreter {
   std::optional<std::int64_t> integer_binary(const compiler::Node& node);
   std::optional<std::int64_t> integer_builtin(compiler::Builtin which);
   Value call(const compiler::Node& node);
+  Value value_name(std::uint32_t index);
   Value builtin(compiler::Builtin which);
   Value field(std::uint32_t slot);
   Value element(std::uint32_t slot, std::int64_t index, const compiler::ValueType& type);

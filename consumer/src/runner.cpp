@@ -310,6 +310,7 @@ class Run {
         for (catalogue::FieldLayout& common : catalogue::field_layouts(layout->event()->format.common_fields)) {
           live.push_back(std::move(common));
         }
+        std::vector<catalogue::FieldValueNames> live_names = catalogue::value_names(layout->event());
         for (const std::string& name : clause.field_slots) {
           const auto found = std::find_if(live.begin(), live.end(),
                                           [&](const catalogue::FieldLayout& field) { return field.name == name; });
@@ -319,7 +320,11 @@ class Run {
           }
           const catalogue::IntegerShape value = catalogue::value_shape(*found);
           entry.slots.push_back({&layout->field(name), found->kind,
-                                 compiler::ValueType::integer(static_cast<std::uint8_t>(value.size), value.is_signed)});
+                                 compiler::ValueType::integer(static_cast<std::uint8_t>(value.size), value.is_signed),
+                                 std::nullopt});
+          for (catalogue::FieldValueNames& table : live_names) {
+            if (table.field == name) entry.slots.back().names = std::move(table.names);
+          }
         }
         const auto id = static_cast<std::size_t>(layout->id());
         if (by_event_.size() <= id) by_event_.resize(id + 1);

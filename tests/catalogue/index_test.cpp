@@ -139,6 +139,10 @@ Catalogue sample_catalogue(const std::string& release) {
   };
   sched_switch.releases = {"6.1.0-31-amd64", release};
   sched_switch.module = "";
+  sched_switch.fields[1].value_names =
+      ValueNames{ValueNames::Style::Symbolic, "", {{0, "ZERO"}, {static_cast<std::uint64_t>(-1), "MINUS_ONE"}}};
+  sched_switch.fields[2].value_names =
+      ValueNames{ValueNames::Style::Flags, "|", {{0x1, "A"}, {0x8000000000000000ULL, "TOP"}}};
 
   Event secret;
   secret.provider = "sched";
@@ -181,6 +185,7 @@ void expect_same(const Field& a, const Field& b, const std::string& where) {
   EXPECT_EQ(a.description, b.description) << where;
   expect_same(a.stability, b.stability, where);
   EXPECT_EQ(a.rationale, b.rationale) << where;
+  EXPECT_EQ(a.value_names, b.value_names) << where;
 }
 
 void expect_same(const std::vector<Field>& a, const std::vector<Field>& b, const std::string& where) {

@@ -62,26 +62,26 @@ KernelSnapshot sample_snapshot() {
       field("common_pid", "int", 4, 4, true, FieldKind::Integer),
   };
   // Deliberately out of order: the writer sorts by (system, name).
-  EventLayout switch_event{"sched", "sched_switch", {}, "", {}};
+  EventLayout switch_event{"sched", "sched_switch", {}, "", {}, {}};
   switch_event.fields = {
       field("prev_comm", "char[16]", 8, 16, false, FieldKind::String),
       field("prev_pid", "pid_t", 24, 4, true, FieldKind::Integer),
       field("prev_state", "long", 32, 8, true, FieldKind::Integer),
   };
   switch_event.declared = DeclaredStability{Level::Stable, Level::Evolving, std::nullopt};
-  EventLayout open_event{"syscalls", "sys_enter_openat", {}, "", {}};
+  EventLayout open_event{"syscalls", "sys_enter_openat", {}, "", {}, {}};
   open_event.fields = {
       field("__syscall_nr", "int", 8, 4, true, FieldKind::Integer),
       field("filename", "const char *", 24, 8, false, FieldKind::Pointer),
   };
-  EventLayout module_event{"kvm", "kvm_exit", {}, "kvm", {}};
+  EventLayout module_event{"kvm", "kvm_exit", {}, "kvm", {}, {}};
   module_event.fields = {
       field("name", "__data_loc char[]", 8, 4, false, FieldKind::DynamicString),
       field("stack", "__rel_loc u64[]", 12, 4, false, FieldKind::DynamicArray, true),
       field("saddr", "__u8[4]", 16, 4, false, FieldKind::Array),
   };
-  EventLayout empty_event{"sched", "sched_kthread_stop_ret", {}, "", {}};
-  EventLayout colon_event{"x", "odd: name", {}, "", {}};
+  EventLayout empty_event{"sched", "sched_kthread_stop_ret", {}, "", {}, {}};
+  EventLayout colon_event{"x", "odd: name", {}, "", {}, {}};
   colon_event.fields = {field("weird", "struct {int a;}", 8, 4, false, FieldKind::Integer)};
   snapshot.events = {switch_event, open_event, module_event, empty_event, colon_event};
   return snapshot;

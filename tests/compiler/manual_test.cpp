@@ -57,6 +57,7 @@ struct Example {
   std::vector<std::string> arguments;
   std::string forbidden_probe;
   std::string site_forbidden_probe;
+  std::string release;  // <!-- release: R -->: compiled against catalogued release R
 };
 
 // The value of `<!-- key: value -->`, or "" when `line` is not that marker.
@@ -92,6 +93,7 @@ std::vector<Example> examples(const std::string& document) {
       if (auto value = marker(line, "args"); !value.empty()) example.arguments = words(value);
       if (auto value = marker(line, "forbid"); !value.empty()) example.forbidden_probe = value;
       if (auto value = marker(line, "site-forbid"); !value.empty()) example.site_forbidden_probe = value;
+      if (auto value = marker(line, "release"); !value.empty()) example.release = value;
     }
     std::size_t end = i + 1;
     for (; end < lines.size() && lines[end] != "```"; ++end) example.text += lines[end] + "\n";
@@ -135,7 +137,9 @@ void check_example(const Example& example) {
       {"forbid.events: \"" + example.site_forbidden_probe + "\"", {site.file.string(), 2, 12}});
   if (!example.site_forbidden_probe.empty()) options.site_policy = &site;
   const catalogue::Catalogue catalogue =
-      example.forbidden_probe.empty() ? shipped() : with_forbidden(example.forbidden_probe);
+      !example.release.empty()         ? catalogue::Index::open(PROBITY_INDEX_FILE).load(example.release)
+      : example.forbidden_probe.empty() ? shipped()
+                                        : with_forbidden(example.forbidden_probe);
   const CompileResult result = compile(SourceFile{"example.d", example.text}, catalogue, options);
   const auto has = [&](const std::string& tag, Severity severity) {
     for (const auto& diagnostic : result.diagnostics) {

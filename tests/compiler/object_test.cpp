@@ -747,8 +747,11 @@ INSTANTIATE_TEST_SUITE_P(
         StructureCase{"BuiltinValue",
                       [](Program& p) { p.clauses[0].nodes[3].symbol = builtin_count; },
                       "clause 0, node 3: built-in variable 24 out of range (there are 24)"},
-        StructureCase{"FunctionValue", [](Program& p) { p.clauses[2].nodes[1].symbol = 19; },
-                      "clause 2, node 1: function 19 out of range (there are 19)"},
+        StructureCase{"FunctionValue", [](Program& p) { p.clauses[2].nodes[1].symbol = 20; },
+                      "clause 2, node 1: function 20 out of range (there are 20)"},
+        StructureCase{"ValueNameOfANonField",
+                      [](Program& p) { p.clauses[1].nodes[7].symbol = static_cast<std::uint32_t>(Function::ValueName); },
+                      "clause 1, node 7: the name of a value is taken of a field only"},
         StructureCase{"MacroArgument", [](Program& p) { p.clauses[0].nodes[17].symbol = 3; },
                       "clause 0, node 17: macro argument $3 out of range (the program reads "
                       "$1..2)"},

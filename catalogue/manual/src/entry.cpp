@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 
 #include "probity/manual/manual.hpp"
 #include "text_wrap.hpp"
@@ -38,6 +39,25 @@ std::string module_text(const ReleasePresence& presence) {
 
 std::string field_description(const Field& field) {
   return field.documented && !field.description.empty() ? field.description : "Undocumented.";
+}
+
+// "Values on 6.18.44 (__print_symbolic; printf %s prints the name): 1 NOT_SPECIFIED, 2 NO_SOCKET, ..."
+std::string value_names_text(const Field& field, const std::string& release) {
+  if (!field.value_names) return {};
+  const catalogue::ValueNames& table = *field.value_names;
+  const bool flags = table.style == catalogue::ValueNames::Style::Flags;
+  std::string text = (flags ? "Flags on " : "Values on ") + release +
+                     (flags ? " (__print_flags, joined by \"" + table.delimiter + "\"" : " (__print_symbolic") +
+                     "; printf's %s prints the name): ";
+  bool first = true;
+  for (const auto& [value, name] : table.names) {
+    char hex[19] = "0x";
+    const auto [end, error] = std::to_chars(hex + 2, hex + sizeof hex, value, 16);
+    const std::string number = flags ? std::string(hex, end) : std::to_string(static_cast<std::int64_t>(value));
+    text += (first ? "" : ", ") + number + " " + name;
+    first = false;
+  }
+  return text + ".";
 }
 
 std::string event_description(const Event& event) {
@@ -236,6 +256,7 @@ std::string entry_markdown(const ProbeEntry& entry) {
   for (const Field& field : event.fields) {
     md += "- `" + field.layout.declaration() + ";` *" + stability::to_string(field.stability.value) + ".* " +
           escape_markdown(field_description(field)) + "\n";
+    if (field.value_names) md += "  " + escape_markdown(value_names_text(field, entry.release)) + "\n";
   }
   if (!event.fields.empty()) md += "\n";
 
@@ -282,7 +303,7 @@ std::string entry_text(const ProbeEntry& entry, std::size_t width) {
             module_text(presence) + "\n";
   }
 
-  text += fields_block(event, width);
+  text += fields_block(event, width, entry.release);
 
   if (!entry.history.empty() || !event.retired_fields.empty()) {
     text += "\nCHANGES ACROSS RELEASES\n";
@@ -324,7 +345,7 @@ std::string heading_block(const catalogue::Event& event, std::size_t width) {
   return event.provider + ":" + event.name + "\n" + detail::wrap(detail::event_description(event), indent, indent, width);
 }
 
-std::string fields_block(const catalogue::Event& event, std::size_t width) {
+std::string fields_block(const catalogue::Event& event, std::size_t width, const std::string& release) {
   const std::string indent(4, ' ');
   const std::string deeper(8, ' ');
   std::string text = "\nFIELDS\n";
@@ -333,6 +354,7 @@ std::string fields_block(const catalogue::Event& event, std::size_t width) {
     text += detail::wrap(field.layout.declaration() + ";", indent, indent, width);
     text += detail::wrap(stability::to_string(field.stability.value) + ". " + detail::field_description(field), deeper,
                          deeper, width);
+    if (field.value_names) text += detail::wrap(detail::value_names_text(field, release), deeper, deeper, width);
   }
   return text;
 }

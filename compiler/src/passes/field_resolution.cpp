@@ -97,12 +97,15 @@ void resolve(Context& context, ClauseInfo& info, ast::Expr& expr, ast::FieldAcce
   }
   std::vector<const Event*> missing;
   std::vector<ValueType> types;
+  bool named_values = true;
   for (const Event* event : info.events) {
     const FieldLayout* layout = find_layout(context, *event, access.field);
     if (layout == nullptr) {
       missing.push_back(event);
     } else {
       types.push_back(field_type(*layout));
+      const catalogue::Field* field = event->find_field(access.field);
+      named_values = named_values && field != nullptr && field->value_names.has_value();
     }
   }
   if (missing.size() == info.events.size()) {
@@ -169,6 +172,7 @@ void resolve(Context& context, ClauseInfo& info, ast::Expr& expr, ast::FieldAcce
   }
   expr.resolved.field_slot = static_cast<std::int32_t>(slot - info.field_slots.begin());
   expr.resolved.type = merged;
+  expr.resolved.named_values = named_values && merged.kind == ValueKind::Integer;
 }
 
 // In a clause of USDT probes only, DTrace's arg0..arg9 are the probe's

@@ -286,7 +286,9 @@ class Lowering {
             if (expr.resolved.builtin >= 0) return emit({Op::Builtin, 0, type, u32(expr.resolved.builtin), 0, {}});
             return emit({Op::Load, 0, type, u32(expr.resolved.variable), 0, {}});
           } else if constexpr (std::is_same_v<N, ast::FieldAccess>) {
-            return emit({Op::Field, 0, type, u32(expr.resolved.field_slot), 0, {}});
+            const std::uint32_t field = emit({Op::Field, 0, type, u32(expr.resolved.field_slot), 0, {}});
+            if (!expr.resolved.print_name) return field;
+            return emit({Op::Call, 0, ValueType::string(), static_cast<std::uint32_t>(Function::ValueName), 0, {field}});
           } else if constexpr (std::is_same_v<N, ast::Variable>) {
             return emit({Op::Load, 0, type, u32(expr.resolved.variable), 0, {}});
           } else if constexpr (std::is_same_v<N, ast::MacroArgument>) {

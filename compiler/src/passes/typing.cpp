@@ -324,7 +324,8 @@ class TypeChecker {
       case Function::Substr:
       case Function::Strstr:
       case Function::Str:
-      case Function::Lltostr: return ValueType::string();
+      case Function::Lltostr:
+      case Function::ValueName: return ValueType::string();
       case Function::Stack: return ValueType::stack();
       default: return ValueType::void_type();
     }
@@ -1050,14 +1051,24 @@ void TypeChecker::check_format(const Expr& format_expr, const std::string& forma
       return;
     }
     const ValueType& type = arguments[next]->resolved.type;
-    const bool ok = (conversion->takes() == Conversion::Takes::Integer && type.kind == ValueKind::Integer) ||
+    // %s of a field whose values the print format names prints the name.
+    const bool names_value = conversion->takes() == Conversion::Takes::String && type.kind == ValueKind::Integer &&
+                             arguments[next]->resolved.named_values;
+    if (names_value) arguments[next]->resolved.print_name = true;
+    const bool ok = names_value ||
+                    (conversion->takes() == Conversion::Takes::Integer && type.kind == ValueKind::Integer) ||
                     (conversion->takes() == Conversion::Takes::String && type.kind == ValueKind::String) ||
                     (conversion->takes() == Conversion::Takes::Stack && type.kind == ValueKind::Stack);
     if (!ok) {
       std::string hint;
       if (type.is_string()) hint = "%s prints a string";
       else if (type.kind == ValueKind::Stack) hint = "%k prints a stack";
-      else if (type.is_integer()) hint = "%d, %u or %x print an integer";
+      else if (type.is_integer()) {
+        hint = "%d, %u or %x print an integer";
+        if (conversion->specifier == 's') {
+          hint += "; %s prints the name of a field whose values the kernel's print format names (probity -lv lists them)";
+        }
+      }
       context_.diagnostics.error("D_PRINTF_FORMAT", arguments[next]->span,
                                  spelled + " cannot print argument " + std::to_string(next - first + 1) + ", " + a_type(type),
                                  hint);
@@ -1361,6 +1372,9 @@ ValueType TypeChecker::check_node(Expr& expr, ast::Call& call, bool as_statement
         }
         require(1, ValueKind::Integer, "an integer");
       }
+      return ValueType::string();
+    case Function::ValueName:  // made by lowering from %s, never named in a program
+      argument_types(0);
       return ValueType::string();
     case Function::Lltostr:
       if (arity(1, 1, "an integer")) {

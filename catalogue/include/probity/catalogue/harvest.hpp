@@ -9,6 +9,7 @@
 #include "probity/catalogue/model.hpp"
 
 struct tep_format_field;
+struct tep_event;
 
 namespace probity::catalogue {
 
@@ -33,5 +34,11 @@ KernelSnapshot harvest_live(const std::filesystem::path& tracing = tracing_dir()
 // turning a parsed format into FieldLayouts, shared with the consumer's
 // check of the live kernel before it enables anything.
 std::vector<FieldLayout> field_layouts(const tep_format_field* first);
+
+// The tables of the event's print format that name an integer field's values
+// (__print_symbolic, __print_flags), in field order, as libtraceevent parsed
+// them: shared by the harvest and the consumer, which decodes with the running
+// kernel's own tables. A field printed with two different tables has none.
+std::vector<FieldValueNames> value_names(const tep_event* event);
 
 }  // namespace probity::catalogue

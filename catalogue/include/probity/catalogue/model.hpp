@@ -92,12 +92,45 @@ struct DeclaredStability {
   friend bool operator==(const DeclaredStability&, const DeclaredStability&) = default;
 };
 
+// The names an event's print format gives a field's values, harvested per
+// kernel: __print_symbolic(REC->f, {value, "NAME"}, ...) names whole values,
+// __print_flags(REC->f, "|", {bit, "NAME"}, ...) names bits. Builds of one
+// release can number them differently (skb:kfree_skb's reason), so they live
+// in the snapshot of each release, never in the prose.
+struct ValueNames {
+  enum class Style : std::uint8_t { Symbolic, Flags };
+  Style style = Style::Symbolic;
+  std::string delimiter;  // Flags: put between the names of the bits set ("|")
+  // In the print format's order: value (or mask) -> name. A negative value of
+  // the format ("-1") is kept as its 64-bit two's complement.
+  std::vector<std::pair<std::uint64_t, std::string>> names;
+
+  // What the kernel's own output prints for `value`: the name of a symbolic
+  // value, or the names of the flags set, joined by the delimiter, with the
+  // bits no name covers as hex ("A|B|0x40"), as trace_print_flags_seq() does.
+  // nullopt when no name applies (a symbolic value the table lacks, or 0
+  // with no name for it): the caller prints the number.
+  std::optional<std::string> name_of(std::uint64_t value) const;
+
+  friend bool operator==(const ValueNames&, const ValueNames&) = default;
+};
+std::string_view to_string(ValueNames::Style style);
+
+struct FieldValueNames {
+  std::string field;  // "reason"
+  ValueNames names;
+  friend bool operator==(const FieldValueNames&, const FieldValueNames&) = default;
+};
+
 struct EventLayout {
   std::string system;                  // "sched"
   std::string name;                    // "sched_switch"
   std::vector<FieldLayout> fields;     // the event's own fields, common_* excluded, in format order
   std::string module;                  // the module that defines it; "" when built in
   DeclaredStability declared;          // from events/<system>/<event>/stability, if the kernel has one
+  // The value names of the fields its print format decodes, in field order;
+  // only integer fields of `fields`, each at most once.
+  std::vector<FieldValueNames> value_names;
 
   friend bool operator==(const EventLayout&, const EventLayout&) = default;
 };
@@ -228,6 +261,7 @@ struct Field {
   std::string description;
   SourcedAttributes stability;
   std::string rationale;  // of the nearest declaration that set a component
+  std::optional<ValueNames> value_names;  // from this release's print format, when it names the values
 };
 
 // A documented field that this release's layout lacks (removed, or renamed

@@ -152,6 +152,8 @@ struct Resolution {
   std::int32_t variable = -1;           // Identifier/Variable/Index/AggregationRef: index in Program::variables
   std::int32_t aggregation = -1;        // AggregationRef: index in Program::aggregations
   std::int32_t field_slot = -1;         // FieldAccess: index in the clause's field slots
+  bool named_values = false;            // FieldAccess: an integer whose values every probe's print format names
+  bool print_name = false;              // FieldAccess: printed by %s, as the name of its value
 };
 
 struct Expr {

@@ -91,6 +91,10 @@ enum class Function : std::uint8_t {
   Strstr,       // strstr(haystack, needle): suffix of haystack from needle, "" if none
   Str,          // str(x) (bpftrace): string of an integer or identity on a string
   Lltostr,      // lltostr(n)
+  // printf's %s of a symbolic field (args->reason): the name the running
+  // kernel's print format gives the value, else the number. Its one child is
+  // the Field node; no D function has this name.
+  ValueName,
 };
 
 enum class AggregatingFunction : std::uint8_t {

@@ -112,8 +112,9 @@ std::string heading_block(const catalogue::Event& event, std::size_t width);
 
 // A probe's fields for a terminal, as probity man and probity -lv print them:
 // a blank line, the FIELDS heading, then each field's C declaration with its
-// stability and meaning indented under it, wrapped to `width` columns.
-std::string fields_block(const catalogue::Event& event, std::size_t width);
+// stability and meaning indented under it, wrapped to `width` columns; a field
+// whose values the print format of `release` names lists them.
+std::string fields_block(const catalogue::Event& event, std::size_t width, const std::string& release);
 
 // The example program a probe's entry shows: a D program that compiles
 // against `catalogue` (the catalogue `event` comes from) with no option on the
