@@ -56,11 +56,14 @@ CompileResult compile(const SourceFile& source, const catalogue::Catalogue& cata
   // report errors that are only echoes of them.
   if (!diagnostics.has_errors()) {
     const std::optional<catalogue::Catalogue> with_usdt = with_named_usdt_probes(tree, catalogue, diagnostics);
-    passes::Context context{source, with_usdt ? *with_usdt : catalogue, options, diagnostics, tree, {}, {}, {}, {}, {}, 0};
+    passes::Context context{source, with_usdt ? *with_usdt : catalogue, options, diagnostics, tree, {}, {}, {}, {}, {}, 0, {}};
     passes::resolve_options(context);
     passes::expand_probes(context);
     passes::resolve_fields(context);
+    passes::desugar(context);
+    passes::infer_types(context);
     passes::check_types(context);
+    passes::check_formats(context);
     passes::check_constant_operands(context);
     passes::collect_stability(context);
     passes::enforce_policy(context);

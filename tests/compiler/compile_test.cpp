@@ -253,6 +253,29 @@ TEST(Compile, BpftracePrintWithACountNamesTruncAndNormalize) {
   EXPECT_TRUE(compile_text("sched:sched_switch { @[args->prev_comm] = count(); } END { trunc(@, 10); print(@); }").ok());
 }
 
+// A printa() format is checked against the aggregation's keys wherever in
+// the program the aggregation is assigned, as DTrace does: here the tick
+// clause that prints comes before the clause that aggregates.
+TEST(Compile, PrintaFormatBeforeTheAggregationIsAssignedHasItsKeys) {
+  const std::string text =
+      "tick-1s { printa(\"%s %d %@d\\n\", @a); }\n"
+      "sched:sched_switch { @a[execname, pid] = count(); }";
+  const auto result = compile_text(text);
+  EXPECT_COMPILES(result, text);
+
+  const auto too_many = compile_text("tick-1s { printa(\"%s %d %d %@d\\n\", @a); }\n"
+                                     "sched:sched_switch { @a[execname, pid] = count(); }");
+  const Diagnostic* error = find_tag(too_many, "D_PRINTF_FORMAT");
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(error->message.find("more conversions than the aggregation has keys (2)"), std::string::npos)
+      << error->message;
+
+  const auto different_keys = compile_text("tick-1s { printa(@a, @b); }\n"
+                                           "sched:sched_switch { @a[pid] = count(); @b[pid, cpu] = count(); }");
+  ASSERT_NE(find_tag(different_keys, "D_FUNC_ARGS"), nullptr);
+  EXPECT_EQ(find_tag(different_keys, "D_FUNC_ARGS")->message, "aggregations printed together must have the same keys");
+}
+
 // A catalogue with one forbidden, one hot and one ordinary event.
 Catalogue hazard_catalogue() {
   Catalogue catalogue;

@@ -126,7 +126,7 @@ class Harness {
   CompileOptions options_;
   Diagnostics diagnostics_;
   ast::Program program_;
-  passes::Context context_{source_, catalogue_, options_, diagnostics_, program_, {}, {}, {}, {}, {}, 0};
+  passes::Context context_{source_, catalogue_, options_, diagnostics_, program_, {}, {}, {}, {}, {}, 0, {}};
 };
 
 // The kernel filter of a one-clause program over `events` with the

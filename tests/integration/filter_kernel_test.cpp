@@ -131,7 +131,7 @@ class OneClause {
   CompileOptions options_;
   Diagnostics diagnostics_;
   ast::Program program_;
-  passes::Context context_{source_, catalogue_, options_, diagnostics_, program_, {}, {}, {}, {}, {}, 0};
+  passes::Context context_{source_, catalogue_, options_, diagnostics_, program_, {}, {}, {}, {}, {}, 0, {}};
 };
 
 class FilterPushdownKernel : public ::testing::Test {

@@ -4,8 +4,11 @@
 // passes wrote and never reaches back to change it.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "probity/catalogue/admission.hpp"
@@ -54,6 +57,23 @@ struct ClauseInfo {
   std::vector<const ast::Expr*> residual;    // conjuncts evaluated in user space
 };
 
+// The program's variables and aggregations by name: what type inference
+// found, for type checking.
+struct Symbols {
+  // (scope, clause for a scratch variable and 0 otherwise, name) -> index in Context::variables.
+  std::map<std::tuple<VariableScope, std::size_t, std::string>, int> variables;
+  std::set<int> declared;  // declared with a type
+  std::set<int> assigned;  // assigned somewhere in the program
+  std::map<std::string, int> aggregations;    // name without the @ -> index in Context::aggregations
+  std::vector<Span> aggregation_first_spans;  // where each aggregation is first assigned
+
+  int find_variable(VariableScope scope, std::size_t clause, const std::string& name) const {
+    const auto found = variables.find({scope, scope == VariableScope::Scratch ? clause : 0, name});
+    return found == variables.end() ? -1 : found->second;
+  }
+  bool is_aggregation(const std::string& name) const { return aggregations.contains(name); }
+};
+
 // BEGIN, END and tick: Probity's own probes, as in DTrace.
 inline constexpr stability::Attributes special_probe_attributes{stability::Level::Stable, stability::Level::Stable,
                                                                 stability::DependencyClass::Common};
@@ -74,9 +94,10 @@ struct Context {
   Policy policy;
   Settings settings;                    // #pragma D option and -x, parsed, for the consumer
   std::vector<ClauseInfo> clauses;      // parallel to program.clauses
-  std::vector<Variable> variables;      // filled by name resolution and typing
-  std::vector<Aggregation> aggregations;
+  std::vector<Variable> variables;      // from type inference; type checking adds their keys
+  std::vector<Aggregation> aggregations;  // from type inference; type checking adds keys and parameters
   std::size_t macro_argument_count = 0;
+  Symbols symbols;                      // from type inference
 
   // The admission rule under the policy as the options pass left it.
   catalogue::Admission admission() const { return {catalogue, compile_options.site_policy, policy.bar}; }

@@ -17,17 +17,34 @@ void expand_probes(Context& context);
 // ClauseInfo::field_slots and Resolution::field_slot.
 void resolve_fields(Context& context);
 
-// typing.cpp: built-ins, variables, functions, aggregations; every
-// expression's type; fills Context::variables and ::aggregations.
+// desugaring.cpp: macro arguments ($1, $$1) into literals, named constants
+// into integers, kstack into stack(), bpftrace's delete(@m, key) into
+// delete(@m[key]); reports macro arguments not given. Rewrites the AST.
+void desugar(Context& context);
+
+// type_inference.cpp: declarations, and every assignment to a fixed point;
+// fills Context::symbols, ::variables (with their types) and ::aggregations
+// (names and functions). Reports only variables declared twice.
+void infer_types(Context& context);
+
+// type_checking.cpp and call_checking.cpp: every expression against the
+// inferred types, and the rules of statements and calls; fills each
+// expression's Resolution (type, built-in, function, variable, aggregation)
+// and the keys and parameters of variables and aggregations.
 void check_types(Context& context);
+
+// format_checking.cpp: printf() and printa() formats against the types of
+// what they print; reads only what type checking filled.
+void check_formats(Context& context);
 
 // constant_checks.cpp: what DTrace refuses before running: a division or
 // modulo by a constant zero, printa() arguments that are no aggregation or
 // have different keys, a printa() format without an aggregation, an empty
-// printf() format. Reads the aggregations typing filled.
+// printf() format. Reads the aggregations type inference filled.
 void check_constant_operands(Context& context);
 
 // stability.cpp: records every use of something with a stability attribute
+// (probes, fields, and the built-ins and functions type checking resolved)
 // in ClauseInfo::uses.
 void collect_stability(Context& context);
 

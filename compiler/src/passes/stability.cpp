@@ -1,12 +1,86 @@
 // Every use of something with a stability attribute: the probes a clause
-// enables and the fields it reads (built-ins and functions were recorded by
-// the typing pass, which is where they are recognised).
+// enables, the fields it reads, and the built-ins and functions type
+// checking resolved.
 #include <algorithm>
 
 #include "ast_walk.hpp"
+#include "builtins.hpp"
 #include "passes/passes.hpp"
+#include "passes/typing_rules.hpp"
 
 namespace probity::compiler::passes {
+namespace {
+
+// Calls record(expr) for every expression type checking resolved as a
+// built-in or a function, in the order type checking reached them (which is
+// the order of evaluation): an assignment's value before its target, a
+// call before its arguments, an index's keys before what it indexes, and
+// the aggregating function of `@a[keys] = f(args)` after its keys and
+// arguments. The first use of each element is the one diagnostics point at.
+template <typename Record>
+void visit_resolved(const ast::Expr& expr, Record& record) {
+  std::visit(
+      [&](const auto& node) {
+        using Node = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<Node, ast::Identifier> || std::is_same_v<Node, ast::MacroArgument>) {
+          if (expr.resolved.builtin >= 0) record(expr);
+        } else if constexpr (std::is_same_v<Node, ast::Call>) {
+          if (expr.resolved.function >= 0) record(expr);
+          for (const auto& argument : node.arguments) visit_resolved(*argument, record);
+        } else if constexpr (std::is_same_v<Node, ast::Index>) {
+          for (const auto& key : node.keys) visit_resolved(*key, record);
+          visit_resolved(*node.base, record);
+        } else if constexpr (std::is_same_v<Node, ast::Assign>) {
+          const auto* call = as_call(*node.value);
+          if (call != nullptr && is_aggregating_call(*node.value) && node.value->resolved.function >= 0) {
+            if (const AtTarget target = at_target(*node.target); target.keys != nullptr) {
+              for (const auto& key : *target.keys) visit_resolved(*key, record);
+            }
+            for (const auto& argument : call->arguments) visit_resolved(*argument, record);
+            record(*node.value);
+            return;
+          }
+          visit_resolved(*node.value, record);
+          visit_resolved(*node.target, record);
+        } else {
+          ast::for_each_child(expr, [&](const ast::Expr& child) { visit_resolved(child, record); });
+        }
+      },
+      expr.node);
+}
+
+template <typename Record>
+void visit_resolved(const ast::StatementList& statements, Record& record) {
+  for (const ast::Statement& statement : statements) {
+    if (const auto* expression = std::get_if<ast::ExpressionStatement>(&statement.node)) {
+      if (expression->expression) visit_resolved(*expression->expression, record);
+    } else if (const auto* branch = std::get_if<ast::IfStatement>(&statement.node)) {
+      visit_resolved(*branch->condition, record);
+      visit_resolved(branch->then_body, record);
+      visit_resolved(branch->else_body, record);
+    }
+  }
+}
+
+// The built-ins and functions of a clause, in the order type checking reached them.
+std::vector<StabilityUse> language_uses(const ast::Clause& clause) {
+  std::vector<StabilityUse> uses;
+  auto record = [&](const ast::Expr& expr) {
+    if (expr.resolved.builtin >= 0) {
+      const BuiltinInfo& info = builtin_info(static_cast<Builtin>(expr.resolved.builtin));
+      uses.push_back({"built-in " + std::string(info.name), info.attributes, std::string(info.rationale), expr.span});
+    } else if (const FunctionInfo* info = find_function(std::get<ast::Call>(expr.node).name)) {
+      // By its name: print(x) is resolved as trace() but used as printa().
+      uses.push_back({"function " + std::string(info->name) + "()", info->attributes, std::string(info->rationale),
+                      expr.span});
+    }
+  };
+  if (clause.predicate) visit_resolved(*clause.predicate, record);
+  visit_resolved(clause.body, record);
+  return uses;
+}
+
+}  // namespace
 
 using stability::Attributes;
 
@@ -52,8 +126,9 @@ void collect_stability(Context& context) {
                         field->stability.value, field->rationale, expr.span, false});
       }
     });
-    // Built-ins and functions from the typing pass come last.
-    uses.insert(uses.end(), info.uses.begin(), info.uses.end());
+    // Built-ins and functions come last.
+    const std::vector<StabilityUse> language = language_uses(context.program.clauses[index]);
+    uses.insert(uses.end(), language.begin(), language.end());
     info.uses = std::move(uses);
   }
 }

@@ -58,7 +58,7 @@ enum class VariableScope : std::uint8_t {
 };
 
 // self->x, this->x, $x. A global is an Identifier until resolved; @x is an
-// AggregationRef until the typing pass sees how it is used.
+// AggregationRef until type inference sees how it is used.
 struct Variable {
   VariableScope scope = VariableScope::Global;
   std::string name;  // without the prefix: "x" for self->x
@@ -146,7 +146,7 @@ using ExprNode = std::variant<IntegerLiteral, StringLiteral, Identifier, FieldAc
 
 // What the passes learn about an expression.
 struct Resolution {
-  ValueType type;                       // set by the typing pass
+  ValueType type;                       // set by type checking
   std::int32_t builtin = -1;            // Identifier: the Builtin (program.hpp) it names
   std::int32_t function = -1;           // Call: the Function or AggregatingFunction it names
   std::int32_t variable = -1;           // Identifier/Variable/Index/AggregationRef: index in Program::variables

@@ -2,9 +2,11 @@
 // a verified Program (or diagnostics saying exactly why not) out.
 //
 // The pipeline, one pass a file under compiler/src/passes/:
-//   parse -> options -> probe_expansion -> field_resolution -> typing
+//   parse -> options -> probe_expansion -> field_resolution -> desugaring
+//         -> type_inference -> type_checking -> format_checking
 //         -> stability -> policy -> filter_pushdown -> lowering
 //         -> support_events
+// passes.hpp says what each reads and fills.
 #pragma once
 
 #include <optional>
