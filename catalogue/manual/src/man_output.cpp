@@ -208,17 +208,39 @@ void upper_case_text(cmark_node* heading) {
   }
 }
 
-// roff reads a line that starts with "." or "'" as a request; cmark leaves
-// such lines of a code block as they are ("..." in a sample's output).
-std::string protect_leading_dots(const std::string& roff) {
+// Two things cmark's roff leaves to the reader: a line that starts with "."
+// or "'" is a request to roff (a code block's "..."), so it is escaped; and
+// a word longer than a line (a URL) cannot be adjusted, so a word of over 60
+// characters gets a break point (\:) after each '/'.
+std::string roff_fixups(const std::string& roff) {
   std::string out;
   std::size_t start = 0;
   while (start < roff.size()) {
     std::size_t end = roff.find('\n', start);
     end = end == std::string::npos ? roff.size() : end + 1;
     const std::string_view line = std::string_view(roff).substr(start, end - start);
-    if (line.starts_with("..") || line.starts_with("'")) out += "\\&";
-    out += line;
+    std::string fixed;
+    if (line.starts_with("..") || line.starts_with("'")) fixed += "\\&";
+    bool long_word = false;
+    std::size_t word_start = 0;
+    for (std::size_t i = 0; i <= line.size(); ++i) {
+      if (i < line.size() && line[i] != ' ' && line[i] != '\n') continue;
+      const std::string_view word = line.substr(word_start, i - word_start);
+      if (word.size() > 60 && !line.starts_with('.')) {
+        long_word = true;
+        for (const char c : word) {
+          fixed += c;
+          if (c == '/') fixed += "\\:";
+        }
+      } else {
+        fixed += word;
+      }
+      if (i < line.size()) fixed += line[i];
+      word_start = i + 1;
+    }
+    // Not stretched to the margin: a line holding only part of the word cannot be.
+    if (long_word && fixed.ends_with('\n')) fixed = ".na\n" + fixed + ".ad\n";
+    out += fixed;
     start = end;
   }
   return out;
@@ -270,7 +292,7 @@ std::string man_page(const Page& page) {
   std::string roff = ".TH \"" + roff_text(upper(page.man_name)) + "\" \"" + std::to_string(page.man_section) +
                      "\" \"\" \"probity " PROBITY_VERSION "\" \"Probity Manual\"\n";
   roff += ".SH NAME\n" + roff_text(page.man_name) + " \\- " + roff_text(summary) + "\n";
-  roff += protect_leading_dots(owned(cmark_render_man(document.get(), CMARK_OPT_DEFAULT, 0)));
+  roff += roff_fixups(owned(cmark_render_man(document.get(), CMARK_OPT_DEFAULT, 0)));
   return roff;
 }
 
