@@ -10,29 +10,12 @@
 #include <sstream>
 #include <string>
 
-#include "probity/catalogue/index.hpp"
-#include "probity/compiler/compile.hpp"
+#include "compiled_program.hpp"
 
 namespace probity::consumer {
 namespace {
 
-const catalogue::Catalogue& shipped() {
-  static const catalogue::Catalogue catalogue = [] {
-    const catalogue::Index index = catalogue::Index::open(PROBITY_INDEX_FILE);
-    return index.load(index.releases().back());
-  }();
-  return catalogue;
-}
-
-compiler::Program compiled(const std::string& text) {
-  compiler::CompileResult result = compiler::compile(compiler::SourceFile{"test.d", text}, shipped());
-  if (!result.ok()) {
-    std::string why;
-    for (const auto& diagnostic : result.diagnostics) why += diagnostic.message + "\n";
-    throw std::runtime_error("the test's program does not compile: " + why);
-  }
-  return std::move(*result.program);
-}
+using test_support::compiled;
 
 Firing begin_firing() {
   Firing firing;

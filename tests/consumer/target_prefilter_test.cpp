@@ -5,29 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <stdexcept>
 #include <string>
 
-#include "probity/catalogue/index.hpp"
-#include "probity/compiler/compile.hpp"
+#include "compiled_program.hpp"
 
 namespace probity::consumer {
 namespace {
 
-const catalogue::Catalogue& shipped() {
-  static const catalogue::Catalogue catalogue = [] {
-    const catalogue::Index index = catalogue::Index::open(PROBITY_INDEX_FILE);
-    return index.load(index.releases().back());
-  }();
-  return catalogue;
-}
-
 bool prefiltered(const std::string& text) {
-  compiler::CompileOptions options;
-  options.options = {{"allow", "hot"}};
-  const compiler::CompileResult result = compiler::compile(compiler::SourceFile{"test.d", text}, shipped(), options);
-  if (!result.ok()) throw std::runtime_error("the test's program does not compile: " + result.diagnostics.front().message);
-  return keeps_only_target_records(*result.program);
+  return keeps_only_target_records(test_support::compiled(text, {{"allow", "hot"}}));
 }
 
 TEST(TargetPrefilter, EveryClauseOnAnEventMustRequirePidEqualsTarget) {
