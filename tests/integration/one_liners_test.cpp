@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,9 @@ std::vector<OneLiner> one_liners() {
       {"opens by process (bpftrace)", "tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }", {}, "", {}, "cat"},
   };
 }
+
+// What ctest and gtest show for a case: its name, not its bytes.
+void PrintTo(const OneLiner& one, std::ostream* out) { *out << one.what; }
 
 Outcome run(const std::string& program, const std::vector<std::string>& options) {
   std::vector<std::string> arguments = options;
