@@ -183,6 +183,8 @@ const BuiltinInfo* find_builtin(std::string_view name) {
 
 const BuiltinInfo& builtin_info(Builtin builtin) { return builtins.at(static_cast<std::size_t>(builtin)); }
 
+std::string_view builtin_name(Builtin builtin) { return builtin_info(builtin).name; }
+
 bool is_positional_argument(Builtin builtin) { return builtin >= Builtin::Arg0 && builtin <= Builtin::Arg9; }
 
 std::optional<std::int64_t> find_named_constant(std::string_view name) {

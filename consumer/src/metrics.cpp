@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <string_view>
 
 namespace probity::consumer {
 namespace {
@@ -15,14 +16,14 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-constexpr const char* builtin_names[] = {
-    "pid", "tid", "ppid", "uid", "gid", "execname", "cpu", "timestamp", "walltimestamp", "probeprov", "probename",
-    "probe", "target", "id", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "arg6", "arg7", "arg8", "arg9"};
-
 // The name a key expression gives its label, or "" when it has none.
 std::string key_label(const Clause& clause, std::uint32_t node_index) {
   const compiler::Node& node = clause.nodes.at(node_index);
-  if (node.op == Op::Builtin && node.symbol < std::size(builtin_names)) return builtin_names[node.symbol];
+  if (node.op == Op::Builtin && node.symbol < compiler::builtin_count) {
+    std::string_view name = compiler::builtin_name(static_cast<compiler::Builtin>(node.symbol));
+    if (name.starts_with('$')) name.remove_prefix(1);  // $target: target
+    return std::string(name);
+  }
   if (node.op == Op::Field && node.symbol < clause.field_slots.size()) return clause.field_slots[node.symbol];
   return {};
 }
@@ -132,33 +133,43 @@ std::string metric_name(const std::string& text) {
   return name;
 }
 
-std::vector<MetricFamily> metric_families(const compiler::Program& program, const Aggregations& aggregations) {
+AggregationMetrics::AggregationMetrics(const compiler::Program& program) : program_(program) {
   const std::vector<AggregationUse> uses = uses_of(program);
-  std::vector<MetricFamily> families;
   for (std::uint32_t a = 0; a < program.aggregations.size(); ++a) {
     const compiler::Aggregation& description = program.aggregations[a];
     const std::string bare = description.name.size() > 1 ? description.name.substr(1) : "aggregation";
-    MetricFamily family;
-    family.name = "probity_" + metric_name(bare);
+    Layout layout{"probity_" + metric_name(bare), MetricType::Gauge,
+                  "The D aggregation " + description.name + " of " + program.source_name + ".", uses[a].labels};
     switch (description.function) {
       case AggregatingFunction::Count:
       case AggregatingFunction::Sum:
-        family.type = uses[a].reset ? MetricType::Gauge : MetricType::Counter;
-        if (family.type == MetricType::Counter) family.name += "_total";
+        if (!uses[a].reset) {
+          layout.type = MetricType::Counter;
+          layout.name += "_total";
+        }
         break;
       case AggregatingFunction::Quantize:
       case AggregatingFunction::Lquantize:
       case AggregatingFunction::Llquantize:
-        family.type = MetricType::Histogram;
+        layout.type = MetricType::Histogram;
         break;
       default:
-        family.type = MetricType::Gauge;
+        break;
     }
-    family.help = "The D aggregation " + description.name + " of " + program.source_name + ".";
+    layouts_.push_back(std::move(layout));
+  }
+}
+
+std::vector<MetricFamily> AggregationMetrics::families(const Aggregations& aggregations) const {
+  std::vector<MetricFamily> families;
+  for (std::uint32_t a = 0; a < layouts_.size(); ++a) {
+    const compiler::Aggregation& description = program_.aggregations[a];
+    const Layout& layout = layouts_[a];
+    MetricFamily family{layout.name, layout.help, layout.type, {}};
     for (const AggregationEntry* entry : aggregations.sorted(a, true, false)) {
       ClientMetric metric;
-      for (std::size_t k = 0; k < entry->key.size() && k < uses[a].labels.size(); ++k) {
-        metric.label.push_back({uses[a].labels[k], label_value(entry->key[k])});
+      for (std::size_t k = 0; k < entry->key.size() && k < layout.labels.size(); ++k) {
+        metric.label.push_back({layout.labels[k], label_value(entry->key[k])});
       }
       const AggregationState& state = entry->state;
       const auto value = [&]() -> double {
@@ -172,9 +183,9 @@ std::vector<MetricFamily> metric_families(const compiler::Program& program, cons
           default: return 0;
         }
       }();
-      if (family.type == MetricType::Counter) metric.counter.value = value;
-      if (family.type == MetricType::Gauge) metric.gauge.value = value;
-      if (family.type == MetricType::Histogram) metric.histogram = histogram_of(aggregations, a, description, state);
+      if (layout.type == MetricType::Counter) metric.counter.value = value;
+      if (layout.type == MetricType::Gauge) metric.gauge.value = value;
+      if (layout.type == MetricType::Histogram) metric.histogram = histogram_of(aggregations, a, description, state);
       family.metric.push_back(std::move(metric));
     }
     families.push_back(std::move(family));

@@ -19,8 +19,24 @@
 
 namespace probity::consumer {
 
-std::vector<prometheus::MetricFamily> metric_families(const compiler::Program& program,
-                                                      const Aggregations& aggregations);
+class AggregationMetrics {
+ public:
+  // What depends on the program alone (names, types, labels) is worked out
+  // once, here; families() then reads only the aggregations' values.
+  explicit AggregationMetrics(const compiler::Program& program);
+
+  std::vector<prometheus::MetricFamily> families(const Aggregations& aggregations) const;
+
+ private:
+  struct Layout {
+    std::string name;    // probity_NAME, probity_NAME_total for a counter
+    prometheus::MetricType type;
+    std::string help;
+    std::vector<std::string> labels;  // one per key
+  };
+  const compiler::Program& program_;
+  std::vector<Layout> layouts_;  // one per aggregation
+};
 
 // [a-zA-Z_:][a-zA-Z0-9_:]*: anything else becomes '_'.
 std::string metric_name(const std::string& text);

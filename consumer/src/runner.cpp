@@ -188,14 +188,16 @@ class Run {
     report_fallbacks(session, *reader, settings.quiet);
     interpreter_ = std::make_unique<Interpreter>(program_, with_target, *format_, err_);
     std::unique_ptr<MetricsExporter> metrics;
+    std::optional<AggregationMetrics> metric_layout;
     if (options_.metrics_address) {
       metrics = std::make_unique<MetricsExporter>(*options_.metrics_address);
+      metric_layout.emplace(program_);
       if (options_.verbose) {
         for (const int port : metrics->ports()) err_ << "probity: metrics at port " << port << ", path /metrics\n";
       }
     }
     const auto publish_metrics = [&] {
-      if (metrics) metrics->publish(metric_families(program_, interpreter_->aggregations()));
+      if (metrics) metrics->publish(metric_layout->families(interpreter_->aggregations()));
     };
 
     // As in DTrace, BEGIN fires once the events are enabled; a record that

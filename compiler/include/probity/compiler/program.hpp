@@ -53,6 +53,9 @@ enum class Builtin : std::uint8_t {
 };
 inline constexpr std::uint8_t builtin_count = 24;
 
+// The built-in's D spelling: "pid", "execname", "$target".
+std::string_view builtin_name(Builtin builtin);
+
 // Run-time faults: DTrace's DTRACEFLT_* codes, which the ERROR probe passes
 // in arg4 and D scripts compare with by name.
 enum class Fault : std::uint16_t {
