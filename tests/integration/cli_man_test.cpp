@@ -40,10 +40,7 @@ fs::path manual_source_dir() {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string read_file(const fs::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
-}
+using probity::test_support::read_file;
 
 std::string newest_release() {
   std::vector<std::string> releases = probity::catalogue::Index::open(PROBITY_INDEX_FILE).releases();

@@ -28,6 +28,7 @@
 #include "passes/passes.hpp"
 #include "probity/catalogue/index.hpp"
 #include "support/running_catalogue.hpp"
+#include "support/scratch_directory.hpp"
 #include "support/typed_ast.hpp"
 
 namespace probity::compiler {
@@ -69,12 +70,6 @@ class TracefsInstance {
     return error;
   }
 
-  static std::string read_file(const fs::path& file) {
-    std::ifstream input(file);
-    std::stringstream text;
-    text << input.rdbuf();
-    return text.str();
-  }
 
  private:
   fs::path path_;
@@ -230,8 +225,8 @@ TEST_F(FilterPushdownKernel, TheKernelAcceptsEveryFilterThePassWrites) {
       const fs::path filter_file = instance.event_file(*event, "filter");
       EXPECT_EQ(TracefsInstance::write_file(filter_file, info.kernel_filter), 0)
           << event->provider << ":" << event->name << " rejects " << info.kernel_filter << "\n"
-          << TracefsInstance::read_file(filter_file);
-      EXPECT_EQ(TracefsInstance::read_file(filter_file), info.kernel_filter + "\n");
+          << test_support::read_file(filter_file);
+      EXPECT_EQ(test_support::read_file(filter_file), info.kernel_filter + "\n");
       EXPECT_EQ(TracefsInstance::write_file(filter_file, "0"), 0);
     }
   }
@@ -300,7 +295,7 @@ std::size_t traced_getppid_calls(const TracefsInstance& instance, const catalogu
   call_getppid(7);
   for (Child* child : children) EXPECT_TRUE(child->run());
   EXPECT_EQ(TracefsInstance::write_file(instance.event_file(event, "enable"), "0"), 0);
-  return count_records(TracefsInstance::read_file(instance.path() / "trace"), "sys_getppid(");
+  return count_records(test_support::read_file(instance.path() / "trace"), "sys_getppid(");
 }
 
 TEST_F(FilterPushdownKernel, APushedTidFilterKeepsExactlyTheChildsEvents) {

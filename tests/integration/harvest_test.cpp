@@ -31,6 +31,7 @@
 #include "probity/catalogue/host.hpp"
 #include "probity/catalogue/index.hpp"
 #include "probity/catalogue/yaml_io.hpp"
+#include "support/scratch_directory.hpp"
 
 namespace probity::catalogue {
 namespace {
@@ -40,12 +41,7 @@ namespace fs = std::filesystem;
 const fs::path tracefs_mount{"/sys/kernel/tracing"};
 constexpr uid_t nobody = 65534;
 
-std::string read_file(const fs::path& file) {
-  std::ifstream input(file, std::ios::binary);
-  std::ostringstream text;
-  text << input.rdbuf();
-  return text.str();
-}
+using probity::test_support::read_file;
 
 void write_file(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());

@@ -40,10 +40,7 @@ using probity::test_support::ScratchDirectory;
 
 constexpr auto browser_time_limit = std::chrono::seconds(30);
 
-std::string read_file(const fs::path& file) {
-  std::ifstream input(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
-}
+using probity::test_support::read_file;
 
 std::optional<fs::path> find_chromium() {
   const char* path = std::getenv("PATH");

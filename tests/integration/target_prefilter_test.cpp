@@ -22,12 +22,7 @@ namespace {
 using test_support::Outcome;
 using test_support::ScratchDirectory;
 
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using probity::test_support::read_file;
 
 // Another process that forks all the time while the trace runs.
 class BusyForker {

@@ -29,6 +29,7 @@
 #include "probity/consumer/uprobe_events.hpp"
 #include "support/forked_child.hpp"
 #include "support/probity_process.hpp"
+#include "support/scratch_directory.hpp"
 #include "support/tracefs.hpp"
 
 namespace probity::consumer {
@@ -146,10 +147,7 @@ std::vector<UprobeSpec> app_uprobes(const std::set<std::string>& probes) {
   return specs;
 }
 
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using probity::test_support::read_file;
 
 // The uprobe_events lines of `group`.
 std::vector<std::string> group_lines(const std::string& group) {

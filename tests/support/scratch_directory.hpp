@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,5 +45,11 @@ class ScratchDirectory {
  private:
   std::filesystem::path path_;
 };
+
+// The whole of a file, "" when it cannot be read (the test's assertions say what was expected).
+inline std::string read_file(const std::filesystem::path& file) {
+  std::ifstream input(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
+}
 
 }  // namespace probity::test_support
